@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+from apps.accounts.auth import AuthFailure, authenticate_request
+from apps.core.http import AuthedRequest, json_error
+
+ApiView = Callable[..., HttpResponse]
+
+
+def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
+    # Same check as the middleware, run by hand: only session-authenticated requests need it.
+    check = CsrfViewMiddleware(lambda r: HttpResponse())
+    check.process_request(request)
+    return check.process_view(request, lambda r: HttpResponse(), (), {})
+
+
+def api_view(*, methods: tuple[str, ...]) -> Callable[[ApiView], ApiView]:
+    """JSON API plumbing: method check, token or session auth, CSRF for sessions only."""
+
+    def decorator(view: ApiView) -> ApiView:
+        @csrf_exempt
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = json_error(
+                    405, "method_not_allowed", f"Use {' or '.join(methods)} on this endpoint."
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                user, by_token = authenticate_request(request)
+            except AuthFailure as failure:
+                return json_error(401, failure.code, failure.message)
+            unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+            if not by_token and unsafe and _csrf_failure(request) is not None:
+                return json_error(
+                    403,
+                    "csrf_failed",
+                    "CSRF token missing or wrong; send the X-CSRFToken header.",
+                )
+            request.user = user
+            authed: AuthedRequest = request  # type: ignore[assignment]
+            return view(authed, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

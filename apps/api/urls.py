@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.api import views
+from apps.streaming import views as stream_views
+
+app_name = "api"
+
+urlpatterns = [
+    path("chat", views.chat, name="chat"),
+    path("stream/<str:trace_id>", stream_views.run_stream_json, name="stream"),
+]

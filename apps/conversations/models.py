@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class WriteupType(models.TextChoices):
+    ESSAY = "essay", "Essay"
+    REPORT = "report", "Report"
+    LITERATURE_REVIEW = "literature_review", "Literature review"
+    DISSERTATION_CHAPTER = "dissertation_chapter", "Dissertation chapter"
+    RESEARCH_PROPOSAL = "research_proposal", "Research proposal"
+    CASE_STUDY = "case_study", "Case study"
+    SUMMARY = "summary", "Summary"
+    REFLECTION = "reflection", "Reflection"
+
+
+class CitationStyle(models.TextChoices):
+    APA7 = "apa7", "APA 7"
+    HARVARD = "harvard", "Harvard"
+    MLA9 = "mla9", "MLA 9"
+    CHICAGO = "chicago_author_date", "Chicago (author-date)"
+    IEEE = "ieee", "IEEE"
+
+
+class AcademicLevel(models.TextChoices):
+    HIGH_SCHOOL = "high_school", "High school"
+    UNDERGRADUATE = "undergraduate", "Undergraduate"
+    MASTERS = "masters", "Master's"
+    DOCTORAL = "doctoral", "Doctoral"
+
+
+class Conversation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
+    )
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["user", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Message(models.Model):
+    class Role(models.TextChoices):
+        USER = "user", "User"
+        ASSISTANT = "assistant", "Assistant"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    content = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.content[:60]}"
+
+
+class Run(models.Model):
+    """One execution of the pipeline for one user message. Its id is the API's `trace_id`."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="runs")
+    user_message = models.OneToOneField(
+        Message, on_delete=models.CASCADE, related_name="run_requested"
+    )
+    result_message = models.OneToOneField(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="run_result"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+
+    # The writing request (SPEC section 3), frozen per run so a follow-up can change it.
+    writeup_type = models.CharField(max_length=32, choices=WriteupType.choices)
+    citation_style = models.CharField(max_length=32, choices=CitationStyle.choices)
+    academic_level = models.CharField(max_length=32, choices=AcademicLevel.choices)
+    target_word_count = models.PositiveIntegerField()
+    model = models.CharField(max_length=100)
+
+    # What the pipeline decided and produced.
+    system_used = models.CharField(max_length=16, blank=True)
+    complexity = models.FloatField(null=True, blank=True)
+    word_count = models.PositiveIntegerField(null=True, blank=True)
+    quality_report = models.JSONField(default=dict, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Run {self.id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def processing_time(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from apps.accounts.models import User
+from apps.conversations.models import Conversation, Run
+from apps.streaming.events import EventType
+from apps.streaming.models import RunEvent
+from apps.streaming.progress import RunProgress
+
+
+def conversations_for(*, user: User) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(user=user)
+
+
+def runs_for(*, user: User) -> QuerySet[Run]:
+    return Run.objects.filter(conversation__user=user).select_related(
+        "conversation", "user_message", "result_message"
+    )
+
+
+def active_run(*, conversation: Conversation) -> Run | None:
+    return conversation.runs.filter(status__in=Run.ACTIVE).first()
+
+
+def latest_run(*, conversation: Conversation) -> Run | None:
+    return conversation.runs.order_by("-created_at").first()
+
+
+@dataclass
+class RunCard:
+    run: Run
+    progress: RunProgress
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return {"card": self}
+
+
+def run_cards(*, conversation: Conversation) -> list[RunCard]:
+    """Every run of the conversation with its progress folded from the stored log. Content is
+    loaded only for runs still in flight: a finished run shows its stored document instead."""
+    events = RunEvent.objects.filter(
+        ~Q(type=EventType.CONTENT) | Q(run__status__in=Run.ACTIVE)
+    ).order_by("seq")
+    runs = (
+        conversation.runs.select_related("user_message", "result_message")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="loaded_events"))
+        .order_by("created_at")
+    )
+    return [
+        RunCard(
+            run=run,
+            progress=RunProgress.from_events(
+                e.to_wire(conversation_id=conversation.id) for e in run.loaded_events
+            ),
+        )
+        for run in runs
+    ]
+
+
+def run_card(*, run: Run) -> RunCard:
+    events = RunEvent.objects.filter(run=run).order_by("seq")
+    if not run.is_active:
+        events = events.exclude(type=EventType.CONTENT)
+    return RunCard(
+        run=run,
+        progress=RunProgress.from_events(
+            e.to_wire(conversation_id=run.conversation_id) for e in events
+        ),
+    )
+
+
+async def arun_for(*, user: User, run_id: uuid.UUID) -> Run | None:
+    return await runs_for(user=user).filter(id=run_id).afirst()

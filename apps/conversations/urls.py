@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.conversations import views
+
+app_name = "conversations"
+
+urlpatterns = [
+    path("", views.conversation_list, name="list"),
+    path("new/", views.conversation_create, name="create"),
+    path("<uuid:conversation_id>/", views.conversation_detail, name="detail"),
+    path("<uuid:conversation_id>/messages/", views.conversation_follow_up, name="follow_up"),
+]

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url, reswap, retarget
+
+from apps.conversations import selectors, services
+from apps.conversations.forms import WritingRequestForm, initial_from_run
+from apps.conversations.models import Conversation
+from apps.core.http import AuthedRequest
+
+INVALID = 422  # htmx is configured to swap 422 responses: they carry the form with its errors
+
+
+def _conversation_context(
+    conversation: Conversation, form: WritingRequestForm | None = None
+) -> dict[str, object]:
+    latest = selectors.latest_run(conversation=conversation)
+    if form is None:
+        form = WritingRequestForm(initial=initial_from_run(latest) if latest else None)
+    return {
+        "conversation": conversation,
+        "cards": selectors.run_cards(conversation=conversation),
+        "form": form,
+        "busy": selectors.active_run(conversation=conversation) is not None,
+    }
+
+
+@login_required
+@require_GET
+def conversation_list(request: AuthedRequest) -> HttpResponse:
+    conversations = selectors.conversations_for(user=request.user)
+    return render(
+        request,
+        "conversations/list.html",
+        {"conversations": conversations, "form": WritingRequestForm()},
+    )
+
+
+@login_required
+@require_POST
+def conversation_create(request: AuthedRequest) -> HttpResponse:
+    form = WritingRequestForm(request.POST)
+    if not form.is_valid():
+        response = render(
+            request, "conversations/list.html#compose", {"form": form}, status=INVALID
+        )
+        return reswap(retarget(response, "#compose"), "outerHTML") if request.htmx else response
+    run = services.conversation_start(user=request.user, request=form.to_request())
+    url = reverse("conversations:detail", args=[run.conversation_id])
+    if not request.htmx:
+        return redirect(url)
+    context = _conversation_context(run.conversation)
+    return push_url(render(request, "conversations/conversation.html#body", context), url)
+
+
+@login_required
+@require_GET
+def conversation_detail(request: AuthedRequest, conversation_id: str) -> HttpResponse:
+    conversation = get_object_or_404(
+        selectors.conversations_for(user=request.user), pk=conversation_id
+    )
+    return render(request, "conversations/conversation.html", _conversation_context(conversation))
+
+
+@login_required
+@require_POST
+def conversation_follow_up(request: AuthedRequest, conversation_id: str) -> HttpResponse:
+    conversation = get_object_or_404(
+        selectors.conversations_for(user=request.user), pk=conversation_id
+    )
+    form = WritingRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            run = services.run_start(conversation=conversation, request=form.to_request())
+        except services.RunInProgress:
+            form.add_error(None, "A run is still in progress: wait for it to finish first.")
+    if form.errors:
+        template = (
+            "conversations/conversation.html#follow-up"
+            if request.htmx
+            else "conversations/conversation.html"
+        )
+        response = render(
+            request, template, _conversation_context(conversation, form), status=INVALID
+        )
+        return reswap(retarget(response, "#follow-up"), "outerHTML") if request.htmx else response
+    if not request.htmx:
+        return redirect("conversations:detail", conversation_id=conversation.id)
+    context = {
+        **_conversation_context(conversation),
+        "card": selectors.run_card(run=run),
+        "oob": True,
+    }
+    return render(request, "conversations/conversation.html#new-turn", context)

@@ -1,0 +1,55 @@
+"""The seam every model provider plugs into."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from apps.conversations.types import WritingRequest
+from apps.pipeline.state import Outline, OutlineSection, Source, Usage
+
+
+class ProviderError(Exception):
+    """A provider failed for good (retries spent): ends the run with this code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SectionTask:
+    """Everything a provider needs to write one section. Material and earlier drafts are data
+    for the prompt, never instructions."""
+
+    request: WritingRequest
+    topic: str
+    outline: Outline
+    index: int
+    section: OutlineSection
+    sources: tuple[Source, ...]
+    revision_of: str | None = None  # the previous draft, when revising
+
+    @property
+    def is_first(self) -> bool:
+        return self.index == 0
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+class Provider(Protocol):
+    name: str
+    label: str
+
+    def expected_words(self, task: SectionTask) -> int:
+        """How long the section is expected to be, for progress bars."""
+        ...
+
+    def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
+        """Stream the section's Markdown as deltas, then report usage once."""
+        ...

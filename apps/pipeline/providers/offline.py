@@ -1,0 +1,63 @@
+"""The built-in provider used when no model is configured: deterministic and grounded.
+
+With no material it writes a structured plan: every section with its word budget, what it must
+argue and what it must cite. It never invents a source.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+from django.conf import settings
+
+from apps.pipeline.providers.base import SectionTask, TextDelta
+from apps.pipeline.state import Usage
+from apps.pipeline.text import word_count
+
+_CHUNK = re.compile(r"\S+\s*|\s+")
+
+
+class OfflineProvider:
+    name = "offline"
+    label = "Offline — no AI model: a structured plan built from your request"
+
+    def __init__(self, *, delay: float | None = None) -> None:
+        self._delay = settings.OFFLINE_STREAM_DELAY if delay is None else delay
+
+    def section_text(self, task: SectionTask) -> str:
+        section = task.section
+        lines = [
+            f"## {task.index + 1}. {section.title}",
+            "",
+            f"*Word budget: {section.budget} words.* {section.purpose}",
+            "",
+            "**What it must argue:**",
+            "",
+        ]
+        lines.extend(f"- {point}" for point in section.points)
+        lines.append("")
+        if task.sources:
+            cite = "; ".join(source.title for source in task.sources[:3])
+            lines.append(f"**Evidence to cite:** {section.evidence} Start from: {cite}.")
+        else:
+            lines.append(
+                f"**Evidence to cite:** {section.evidence} No sources are attached yet, so "
+                "nothing is cited here."
+            )
+        lines.append("")
+        return "\n".join(lines) + "\n"
+
+    def expected_words(self, task: SectionTask) -> int:
+        return max(1, word_count(self.section_text(task)))
+
+    def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
+        text = self.section_text(task)
+        pieces = _CHUNK.findall(text)
+        # Two words a delta: small enough to look like a model typing, few enough to be cheap.
+        for i in range(0, len(pieces), 2):
+            if self._delay:
+                time.sleep(self._delay)
+            yield TextDelta("".join(pieces[i : i + 2]))
+        yield Usage(model=self.name)

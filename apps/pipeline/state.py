@@ -1,0 +1,86 @@
+"""The typed state every step reads and extends."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.conversations.types import WritingRequest
+
+
+@dataclass(frozen=True)
+class Route:
+    system: str  # "simple" or "advanced"
+    complexity: float  # 0..10
+    reason: str
+
+    @property
+    def advanced(self) -> bool:
+        return self.system == "advanced"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Something retrieved that may be cited: only retrieved sources can be cited."""
+
+    key: str
+    title: str
+    authors: tuple[str, ...]
+    year: int | None
+    excerpt: str
+    locator: str = ""  # page or heading
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    title: str
+    budget: int  # words
+    purpose: str  # what the section must do
+    points: tuple[str, ...] = ()  # what it must argue, in order
+    evidence: str = ""  # what it must cite
+
+
+@dataclass(frozen=True)
+class Outline:
+    title: str
+    sections: tuple[OutlineSection, ...]
+
+    @property
+    def total_budget(self) -> int:
+        return sum(s.budget for s in self.sections)
+
+
+@dataclass
+class Usage:
+    model: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        self.tokens_in += other.tokens_in
+        self.tokens_out += other.tokens_out
+        self.cost_usd += other.cost_usd
+
+
+@dataclass
+class PipelineState:
+    run_id: uuid.UUID
+    conversation_id: uuid.UUID
+    request: WritingRequest
+    # The conversation's first prompt: the topic, when this run is a follow-up revision.
+    original_prompt: str
+    previous_draft: str | None = None
+    route: Route | None = None
+    sources: list[Source] = field(default_factory=list)
+    outline: Outline | None = None
+    document: str = ""
+    cited_keys: set[str] = field(default_factory=set)
+    references: list[str] = field(default_factory=list)
+    usage: Usage | None = None
+    quality: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_revision(self) -> bool:
+        return self.previous_draft is not None

@@ -1,0 +1,62 @@
+"""Sections suited to the kind of writing, with word budgets that sum to the target."""
+
+from __future__ import annotations
+
+from apps.conversations.models import WriteupType
+from apps.pipeline.state import Outline, OutlineSection, PipelineState
+from apps.pipeline.steps.blueprints import BLUEPRINTS
+from apps.pipeline.text import keywords, topic_phrase
+from apps.streaming.events import EventType
+from apps.streaming.publisher import RunPublisher
+
+
+def budgets(weights: list[float], total: int) -> list[int]:
+    """Split `total` by `weights` into whole numbers that sum to exactly `total`."""
+    scale = total / sum(weights)
+    raw = [w * scale for w in weights]
+    floors = [int(r) for r in raw]
+    remainder = total - sum(floors)
+    by_fraction = sorted(range(len(raw)), key=lambda i: raw[i] - floors[i], reverse=True)
+    for i in by_fraction[:remainder]:
+        floors[i] += 1
+    return floors
+
+
+def build(state: PipelineState) -> Outline:
+    request = state.request
+    advanced = state.route is not None and state.route.advanced
+    blueprints = [
+        b for b in BLUEPRINTS[WriteupType(request.writeup_type)] if advanced or not b.advanced_only
+    ]
+    topic = topic_phrase(state.original_prompt)
+    terms = [*keywords(state.original_prompt), "the topic", "the evidence", "the implications"]
+    # Mid-sentence the topic starts lower-case, unless it opens with a name or an acronym.
+    inline = topic[0].lower() + topic[1:] if topic[1:2].islower() else topic
+    fill = {
+        "topic": inline,
+        **{f"k{i}": terms[i] for i in range(3)},
+        **{f"K{i}": terms[i].capitalize() for i in range(3)},
+    }
+    sections = tuple(
+        OutlineSection(
+            title=b.title.format(**fill),
+            budget=budget,
+            purpose=b.purpose,
+            points=tuple(p.format(**fill) for p in b.points),
+            evidence=b.evidence.format(**fill),
+        )
+        for b, budget in zip(
+            blueprints,
+            budgets([b.weight for b in blueprints], request.target_word_count),
+            strict=True,
+        )
+    )
+    return Outline(title=topic, sections=sections)
+
+
+def run(state: PipelineState, events: RunPublisher) -> None:
+    state.outline = build(state)
+    for section in state.outline.sections:
+        events.publish(
+            EventType.WRITING, section=section.title, progress=0, word_count=0, agent="outline"
+        )

@@ -1,0 +1,88 @@
+"""Writes the document section by section, streaming every delta to the reader."""
+
+from __future__ import annotations
+
+from apps.conversations.models import WriteupType
+from apps.pipeline.providers.base import SectionTask, TextDelta
+from apps.pipeline.providers.registry import get_provider
+from apps.pipeline.state import PipelineState, Usage
+from apps.pipeline.text import topic_phrase, word_count
+from apps.streaming.events import EventType
+from apps.streaming.publisher import RunPublisher
+
+PROGRESS_STEP = 10  # a writing event each time a section's bar moves this many percent
+
+
+class Draft:
+    """The document as streamed so far; what is appended here is exactly what readers get."""
+
+    def __init__(self, events: RunPublisher) -> None:
+        self.text = ""
+        self._events = events
+
+    def append(self, delta: str) -> None:
+        self.text += delta
+        self._events.content(delta, word_count=word_count(self.text))
+
+
+def _header(state: PipelineState, provider_name: str) -> str:
+    assert state.outline is not None
+    kind = WriteupType(state.request.writeup_type).label
+    lines = [f"# {state.outline.title}", ""]
+    if state.is_revision:
+        lines += [f"> Revision requested: “{topic_phrase(state.request.prompt)}”", ""]
+    if provider_name == "offline":
+        lines += [
+            f"*{kind} plan, {state.request.target_word_count:,} words in "
+            f"{len(state.outline.sections)} sections. Written offline, without an AI model: "
+            "each section gives its word budget, what it must argue and what it must cite.*",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def run(state: PipelineState, events: RunPublisher) -> None:
+    assert state.outline is not None
+    provider = get_provider(state.request.model)
+    draft = Draft(events)
+    draft.append(_header(state, provider.name))
+    usage = Usage(model=provider.name)
+    for index, section in enumerate(state.outline.sections):
+        task = SectionTask(
+            request=state.request,
+            topic=state.outline.title,
+            outline=state.outline,
+            index=index,
+            section=section,
+            sources=tuple(state.sources),
+            revision_of=state.previous_draft,
+        )
+        expected = provider.expected_words(task)
+        written = ""
+        reported = 0
+        for item in provider.write_section(task):
+            if isinstance(item, Usage):
+                usage.add(item)
+                continue
+            assert isinstance(item, TextDelta)
+            written += item.text
+            draft.append(item.text)
+            progress = min(99, word_count(written) * 100 // expected)
+            if progress - reported >= PROGRESS_STEP:
+                reported = progress
+                events.publish(
+                    EventType.WRITING,
+                    section=section.title,
+                    progress=progress,
+                    word_count=word_count(written),
+                    agent="writer",
+                )
+        events.publish(
+            EventType.WRITING,
+            section=section.title,
+            progress=100,
+            word_count=word_count(written),
+            agent="writer",
+        )
+    state.document = draft.text
+    state.usage = usage

@@ -1,0 +1,217 @@
+"""Small text helpers shared by the steps."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "essay",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "please",
+        "report",
+        "review",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "write",
+        "writing",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "words",
+        "word",
+        "using",
+        "use",
+        "discuss",
+        "explain",
+        "describe",
+        "analyse",
+        "analyze",
+        "evaluate",
+        "paper",
+        "piece",
+        "academic",
+        "give",
+        "make",
+        "including",
+        "include",
+        "focusing",
+        "focus",
+        "focused",
+        "based",
+        "regarding",
+        "particular",
+        "especially",
+        "discussing",
+        "exploring",
+        "examine",
+        "examining",
+    ]
+)
+
+_CLAUSE = re.compile(r"[,.;:!?()\[\]{}\"“”]|\s[-–—]\s")
+# "Write me a 2,000-word critical essay on ..." → "...": the instruction is not the topic.
+_INSTRUCTION = re.compile(
+    r"^(please\s+)?(write|draft|produce|compose|create|prepare|generate)\s+(me\s+)?"
+    r"(an?\s+|the\s+)?([\w,-]+\s+){0,4}?"
+    r"(essay|report|review|chapter|proposal|case study|summary|reflection|paper|piece)\s+"
+    r"(on|about|of|into|discussing|exploring|examining|that|which)?\s*",
+    re.IGNORECASE,
+)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def keywords(text: str, *, limit: int = 6) -> list[str]:
+    """The prompt's key phrases: runs of up to three content words between stopwords and
+    punctuation ("artificial intelligence"), most frequent first, ties in order of appearance."""
+    phrases: list[str] = []
+    for clause in _CLAUSE.split(_INSTRUCTION.sub("", text.strip())):
+        run: list[str] = []
+        for token in [*_WORD.findall(clause), ""]:
+            word = token.lower().strip("'’-")
+            if word and len(word) > 2 and word not in STOPWORDS and not word.isdigit():
+                run.append(word)
+                continue
+            while run:
+                phrases.append(" ".join(run[:3]))
+                run = run[3:]
+    counts = Counter(phrases)
+    ranked = sorted(counts, key=lambda p: (-counts[p], phrases.index(p)))[:limit]
+    return sorted(ranked, key=phrases.index)
+
+
+def topic_phrase(prompt: str, *, limit: int = 160) -> str:
+    """The prompt's first sentence without the instruction ("Write an essay on"), trimmed, as
+    the topic to name in headings and prose."""
+    flat = " ".join(prompt.split())
+    first = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0].rstrip(".!?")
+    topic = _INSTRUCTION.sub("", first).strip() or first
+    topic = topic[0].upper() + topic[1:] if topic else topic
+    return topic if len(topic) <= limit else topic[: limit - 1].rstrip() + "…"

@@ -1,0 +1,96 @@
+"""Folds a run's events into what the UI shows: a timeline, section progress and the draft.
+
+The conversation page folds the stored log; the HTML stream folds the live tail on top of it, so
+both render the same fragments from the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from apps.streaming.events import EventType
+
+
+@dataclass
+class SectionProgress:
+    title: str
+    progress: int = 0
+    word_count: int = 0
+
+
+@dataclass
+class TimelineItem:
+    seq: int
+    kind: str
+    text: str
+    status: str = ""
+
+
+@dataclass
+class RunProgress:
+    timeline: list[TimelineItem] = field(default_factory=list)
+    sections: dict[str, SectionProgress] = field(default_factory=dict)
+    draft: str = ""
+    word_count: int = 0
+    last_seq: int = 0
+
+    @classmethod
+    def from_events(cls, events: Iterable[dict[str, Any]]) -> RunProgress:
+        progress = cls()
+        for event in events:
+            progress.apply(event)
+        return progress
+
+    def apply(self, event: dict[str, Any]) -> TimelineItem | None:
+        """Fold one event in; return the timeline item it adds, if any."""
+        self.last_seq = max(self.last_seq, int(event["seq"]))
+        kind = event["type"]
+        item: TimelineItem | None = None
+        if kind == EventType.CONTENT:
+            self.draft += event["message"]
+            self.word_count = event["word_count"]
+        elif kind == EventType.WRITING:
+            section = self.sections.setdefault(event["section"], SectionProgress(event["section"]))
+            section.progress = int(event["progress"])
+            section.word_count = int(event["word_count"])
+        elif kind == EventType.ROUTING:
+            item = TimelineItem(
+                event["seq"],
+                kind,
+                f"Router chose the {event['system']} pipeline "
+                f"(complexity {event['complexity']:.1f}/10): {event['reason']}",
+            )
+        elif kind == EventType.RESEARCH:
+            found = event["sources_found"]
+            item = TimelineItem(
+                event["seq"],
+                kind,
+                f"{event['agent']}: {event['query']} — {found} source{'s' if found != 1 else ''}",
+                status=event["status"],
+            )
+        elif kind == EventType.USAGE:
+            item = TimelineItem(
+                event["seq"],
+                kind,
+                f"{event['model']}: {event['tokens_in']} tokens in, {event['tokens_out']} out, "
+                f"${event['cost_usd']:.4f}",
+            )
+        elif kind == EventType.DONE:
+            item = TimelineItem(
+                event["seq"],
+                kind,
+                f"{event['message']} — {event['final_word_count']} words in "
+                f"{event['processing_time']:.1f} s",
+                status="completed",
+            )
+        elif kind == EventType.ERROR:
+            item = TimelineItem(event["seq"], kind, event["error_message"], status="failed")
+        if item is not None:
+            self.timeline.append(item)
+        return item
+
+    @property
+    def section_list(self) -> list[SectionProgress]:
+        return list(self.sections.values())

@@ -1,0 +1,108 @@
+"""The one way a run's events are published: numbered, stored, then sent."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from apps.streaming.bridge import get_bridge
+from apps.streaming.events import EventType, run_group, validate_fields
+from apps.streaming.models import RunEvent
+
+
+class Sender(Protocol):
+    def send(self, group: str, message: dict[str, Any]) -> None: ...
+
+    def drain(self, timeout: float = ...) -> bool: ...
+
+
+class RunPublisher:
+    """Gives each event the run's next `seq`, stores it as a RunEvent, then sends it to the
+    run's channel-layer group. Content deltas are coalesced: at most one content event per
+    `coalesce_seconds`, and always before any other event so that order is preserved."""
+
+    def __init__(
+        self,
+        *,
+        run_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        sender: Sender | None = None,
+        coalesce_seconds: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.run_id = run_id
+        self.conversation_id = conversation_id
+        self._sender = sender if sender is not None else get_bridge()
+        self._coalesce = (
+            settings.CONTENT_COALESCE_SECONDS if coalesce_seconds is None else coalesce_seconds
+        )
+        self._clock = clock
+        # Continue after whatever a previous attempt of this run stored.
+        last = RunEvent.objects.filter(run_id=run_id).aggregate(m=Max("seq"))["m"]
+        self._seq: int = last or 0
+        self._pending: list[str] = []
+        self._pending_since = 0.0
+        self._pending_word_count = 0
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def publish(self, event_type: EventType, **fields: Any) -> dict[str, Any]:
+        if event_type is not EventType.CONTENT:
+            self.flush()
+        return self._emit(event_type, fields)
+
+    def content(self, delta: str, *, word_count: int) -> None:
+        if not delta:
+            return
+        if not self._pending:
+            self._pending_since = self._clock()
+        self._pending.append(delta)
+        self._pending_word_count = word_count
+        if self._clock() - self._pending_since >= self._coalesce:
+            self.flush()
+
+    def flush(self, *, is_complete: bool = False) -> None:
+        if not self._pending and not is_complete:
+            return
+        message = "".join(self._pending)
+        self._pending.clear()
+        self._emit(
+            EventType.CONTENT,
+            {
+                "message": message,
+                "is_complete": is_complete,
+                "word_count": self._pending_word_count,
+            },
+        )
+
+    def complete_content(self, *, word_count: int) -> None:
+        """Send what is pending with `is_complete: true` (an empty message if nothing is)."""
+        self._pending_word_count = word_count
+        self.flush(is_complete=True)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Flush and wait until every event has left the process."""
+        self.flush()
+        self._sender.drain(timeout)
+
+    def _emit(self, event_type: EventType, fields: dict[str, Any]) -> dict[str, Any]:
+        validate_fields(event_type, fields)
+        self._seq += 1
+        stored = RunEvent.objects.create(
+            run_id=self.run_id,
+            seq=self._seq,
+            type=event_type.value,
+            payload=fields,
+            created_at=timezone.now(),
+        )
+        wire = stored.to_wire(conversation_id=self.conversation_id)
+        self._sender.send(run_group(self.run_id), {"type": "run.event", "event": wire})
+        return wire

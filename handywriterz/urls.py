@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="conversations:list", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("apps.accounts.urls")),
+    path("conversations/", include("apps.conversations.urls")),
+    path("streams/", include("apps.streaming.urls")),
+    path("api/", include("apps.api.urls")),
+    path("", include("apps.health.urls")),
+]
