@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from apps.accounts.models import User
+from apps.accounts.services import api_token_create
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def user(db) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db) -> User:
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def other_client(other_user: User) -> Client:
+    client = Client()
+    client.force_login(other_user)
+    return client
+
+
+@pytest.fixture
+def api_token(user: User) -> str:
+    return api_token_create(user=user, name="tests").secret
+
+
+@pytest.fixture
+def token_client(api_token: str) -> Client:
+    return Client(headers={"Authorization": f"Bearer {api_token}"})
