@@ -35,6 +35,10 @@ def _timed(fn: object) -> CheckResult:
     return CheckResult(ok, str(detail), (time.perf_counter() - start) * 1000)
 
 
+def skipped(reason: str) -> CheckResult:
+    return CheckResult(False, f"not checked: {reason}", 0.0)
+
+
 def check_database() -> CheckResult:
     def probe() -> str:
         with connection.cursor() as cursor:

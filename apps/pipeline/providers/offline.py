@@ -41,6 +41,8 @@ class OfflineProvider:
         if task.sources:
             cite = "; ".join(source.title for source in task.sources[:3])
             lines.append(f"**Evidence to cite:** {section.evidence} Start from: {cite}.")
+        elif section.evidence.startswith("None"):
+            lines.append(f"**Evidence to cite:** {section.evidence}")
         else:
             lines.append(
                 f"**Evidence to cite:** {section.evidence} No sources are attached yet, so "

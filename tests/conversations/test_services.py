@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from apps.conversations import services
+from apps.conversations.models import Conversation, Message, Run
+from apps.conversations.types import WritingRequest
+from tests.factories import RunFactory
+
+REQUEST = WritingRequest(
+    prompt="Write a literature review on microplastics in freshwater ecosystems.",
+    writeup_type="literature_review",
+    citation_style="apa7",
+    academic_level="doctoral",
+    target_word_count=3000,
+    model="offline",
+)
+
+
+def test_conversation_start_stores_rows_and_queues_after_commit(user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = services.conversation_start(user=user, request=REQUEST)
+    assert len(callbacks) == 1
+    assert run.status == Run.Status.QUEUED
+    assert run.conversation.user == user
+    assert run.conversation.title.startswith("Write a literature review on microplastics")
+    assert run.user_message.content == REQUEST.prompt
+    assert run.user_message.role == Message.Role.USER
+    assert (run.writeup_type, run.target_word_count, run.model) == ("literature_review", 3000, "offline")
+
+
+def test_long_prompt_gives_a_short_title(user, django_capture_on_commit_callbacks):
+    request = WritingRequest(**{**REQUEST.__dict__, "prompt": "word " * 100})
+    with django_capture_on_commit_callbacks(execute=False):
+        run = services.conversation_start(user=user, request=request)
+    assert len(run.conversation.title) <= services.TITLE_LENGTH
+    assert run.conversation.title.endswith("…")
+
+
+def test_follow_up_is_refused_while_a_run_is_active(user, django_capture_on_commit_callbacks):
+    run = RunFactory(conversation__user=user, status=Run.Status.RUNNING)
+    messages_before = Message.objects.count()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(services.RunInProgress):
+        services.run_start(conversation=run.conversation, request=REQUEST)
+    assert callbacks == []
+    assert Message.objects.count() == messages_before
+    assert Run.objects.count() == 1
+
+
+def test_follow_up_after_a_finished_run_starts_a_new_one(user, django_capture_on_commit_callbacks):
+    first = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        second = services.run_start(conversation=first.conversation, request=REQUEST)
+    assert len(callbacks) == 1
+    assert second.conversation == first.conversation
+    assert Conversation.objects.count() == 1
+
+
+def test_claim_moves_queued_to_running_once(db):
+    run = RunFactory()
+    claimed = services.run_claim(run_id=run.id)
+    assert claimed is not None
+    assert claimed.status == Run.Status.RUNNING
+    assert claimed.started_at is not None
+    assert services.run_claim(run_id=run.id) is None
+
+
+def test_fail_keeps_partial_text_and_is_announced_once(db):
+    run = RunFactory(status=Run.Status.RUNNING)
+    assert services.run_fail(run_id=run.id, error_code="timeout", error_message="slow", partial="# Draft")
+    run.refresh_from_db()
+    assert run.status == Run.Status.FAILED
+    assert run.result_message.content == "# Draft"
+    assert (run.error_code, run.error_message) == ("timeout", "slow")
+    assert not services.run_fail(run_id=run.id, error_code="again", error_message="again")
