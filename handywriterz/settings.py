@@ -160,7 +160,7 @@ CACHES = {
 
 # The channel layer is the fast path for run events; the RunEvent table is the truth. The core
 # layer is at-most-once and drops messages to a channel over capacity: the stream backfills gaps.
-CHANNEL_LAYERS = {
+CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {

@@ -43,7 +43,9 @@ class LiveStack:
         return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in self.logs)
 
 
-def start_stack(*, database_name: str, log_dir: Path, extra_env: dict[str, str] | None = None) -> LiveStack:
+def start_stack(
+    *, database_name: str, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> LiveStack:
     """Start Daphne on a free port and a Celery worker, both on the test database; wait until
     each answers."""
     from handywriterz.celery import app as celery_app
@@ -62,16 +64,41 @@ def start_stack(*, database_name: str, log_dir: Path, extra_env: dict[str, str] 
     worker_name = f"e2e-{port}@%h"
     processes = [
         subprocess.Popen(
-            [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "handywriterz.asgi:application"],
-            cwd=ROOT, env=env, stdout=web_log.open("wb"), stderr=subprocess.STDOUT,
+            [
+                str(BIN / "daphne"),
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "handywriterz.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=web_log.open("wb"),
+            stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(
-            [str(BIN / "celery"), "-A", "handywriterz", "worker", "--pool=solo", "--loglevel=INFO",
-             "-n", worker_name, "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=worker_log.open("wb"), stderr=subprocess.STDOUT,
+            [
+                str(BIN / "celery"),
+                "-A",
+                "handywriterz",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-n",
+                worker_name,
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log.open("wb"),
+            stderr=subprocess.STDOUT,
         ),
     ]
-    stack = LiveStack(url=f"http://127.0.0.1:{port}", processes=processes, logs=[web_log, worker_log])
+    stack = LiveStack(
+        url=f"http://127.0.0.1:{port}", processes=processes, logs=[web_log, worker_log]
+    )
     deadline = time.monotonic() + 60
     try:
         while True:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -9,11 +10,16 @@ from django.urls import reverse
 from apps.conversations.models import Conversation, Message, Run
 from tests.factories import RunFactory
 
-BODY = {
+BODY: dict[str, Any] = {
     "prompt": "Write a short academic essay about AI ethics",
     "mode": "essay",
     "file_ids": [],
-    "user_params": {"citationStyle": "Harvard", "wordCount": 1000, "model": "offline", "academicLevel": "undergraduate"},
+    "user_params": {
+        "citationStyle": "Harvard",
+        "wordCount": 1000,
+        "model": "offline",
+        "academicLevel": "undergraduate",
+    },
 }
 
 
@@ -23,27 +29,53 @@ def _post(client: Client, body, **extra):
 
 
 def _nothing_saved():
-    return not Conversation.objects.exists() and not Run.objects.exists() and not Message.objects.exists()
+    return (
+        not Conversation.objects.exists()
+        and not Run.objects.exists()
+        and not Message.objects.exists()
+    )
 
 
-def test_chat_starts_a_run_for_the_token_owner(token_client: Client, user, django_capture_on_commit_callbacks):
+def test_chat_starts_a_run_for_the_token_owner(
+    token_client: Client, user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = _post(token_client, {**BODY, "user_params": {**BODY["user_params"], "user_id": "someone-else"}})
+        response = _post(
+            token_client,
+            {**BODY, "user_params": {**BODY["user_params"], "user_id": "someone-else"}},
+        )
     assert response.status_code == 200
     data = response.json()
     assert data["success"] is True
     run = Run.objects.get(id=data["trace_id"])
     assert str(run.conversation_id) == data["conversation_id"]
     assert run.conversation.user == user  # user_params.user_id is ignored
-    assert (run.citation_style, run.target_word_count, run.writeup_type) == ("harvard", 1000, "essay")
+    assert (run.citation_style, run.target_word_count, run.writeup_type) == (
+        "harvard",
+        1000,
+        "essay",
+    )
     assert len(callbacks) == 1
 
 
-def test_chat_fills_defaults_and_accepts_loose_names(token_client: Client, django_capture_on_commit_callbacks):
+def test_chat_fills_defaults_and_accepts_loose_names(
+    token_client: Client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
-        response = _post(token_client, {"prompt": "Review the literature on sleep", "mode": "Literature Review", "user_params": {"citationStyle": "chicago", "academicLevel": "High School"}})
+        response = _post(
+            token_client,
+            {
+                "prompt": "Review the literature on sleep",
+                "mode": "Literature Review",
+                "user_params": {"citationStyle": "chicago", "academicLevel": "High School"},
+            },
+        )
     run = Run.objects.get(id=response.json()["trace_id"])
-    assert (run.writeup_type, run.citation_style, run.academic_level) == ("literature_review", "chicago_author_date", "high_school")
+    assert (run.writeup_type, run.citation_style, run.academic_level) == (
+        "literature_review",
+        "chicago_author_date",
+        "high_school",
+    )
     assert (run.target_word_count, run.model) == (1000, "offline")
 
 
@@ -56,14 +88,28 @@ def test_chat_fills_defaults_and_accepts_loose_names(token_client: Client, djang
         ({**BODY, "prompt": "x" * 20_001}, "validation_error", "prompt"),
         ({**BODY, "mode": "sonnet"}, "validation_error", "mode"),
         ({**BODY, "user_params": {"wordCount": 99}}, "validation_error", "user_params.wordCount"),
-        ({**BODY, "user_params": {"wordCount": 20_001}}, "validation_error", "user_params.wordCount"),
-        ({**BODY, "user_params": {"citationStyle": "Vancouver"}}, "validation_error", "user_params.citationStyle"),
-        ({**BODY, "user_params": {"model": "gpt-imaginary"}}, "validation_error", "user_params.model"),
+        (
+            {**BODY, "user_params": {"wordCount": 20_001}},
+            "validation_error",
+            "user_params.wordCount",
+        ),
+        (
+            {**BODY, "user_params": {"citationStyle": "Vancouver"}},
+            "validation_error",
+            "user_params.citationStyle",
+        ),
+        (
+            {**BODY, "user_params": {"model": "gpt-imaginary"}},
+            "validation_error",
+            "user_params.model",
+        ),
         ({**BODY, "user_params": "fast"}, "validation_error", None),
         ({**BODY, "file_ids": "abc"}, "validation_error", None),
     ],
 )
-def test_bad_input_is_a_json_400_and_saves_nothing(token_client: Client, body, code, field, django_capture_on_commit_callbacks):
+def test_bad_input_is_a_json_400_and_saves_nothing(
+    token_client: Client, body, code, field, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = _post(token_client, body)
     assert response.status_code == 400
@@ -108,7 +154,9 @@ def test_session_requests_need_a_csrf_token(user, django_capture_on_commit_callb
         assert _post(client, BODY, HTTP_X_CSRFTOKEN=token).status_code == 200
 
 
-def test_follow_up_in_my_conversation(token_client: Client, user, django_capture_on_commit_callbacks):
+def test_follow_up_in_my_conversation(
+    token_client: Client, user, django_capture_on_commit_callbacks
+):
     first = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
     with django_capture_on_commit_callbacks(execute=False):
         response = _post(token_client, {**BODY, "conversation_id": str(first.conversation_id)})
@@ -123,8 +171,12 @@ def test_follow_up_while_running_is_409(token_client: Client, user):
 
 
 @pytest.mark.parametrize("conversation_id", ["nope", None])
-def test_another_users_or_bogus_conversation_is_404(token_client: Client, other_user, conversation_id):
+def test_another_users_or_bogus_conversation_is_404(
+    token_client: Client, other_user, conversation_id
+):
     theirs = RunFactory(conversation__user=other_user, status=Run.Status.SUCCEEDED)
-    response = _post(token_client, {**BODY, "conversation_id": conversation_id or str(theirs.conversation_id)})
+    response = _post(
+        token_client, {**BODY, "conversation_id": conversation_id or str(theirs.conversation_id)}
+    )
     assert (response.status_code, response.json()["error_code"]) == (404, "not_found")
     assert theirs.conversation.runs.count() == 1

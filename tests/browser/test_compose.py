@@ -18,7 +18,8 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 WATCH_DRAFT = """
 window.__draftSeenLive = false;
 new MutationObserver(() => {
-  const draft = document.querySelector('.run[data-status="queued"] .draft, .run[data-status="running"] .draft');
+  const draft = document.querySelector(
+    '.run[data-status="queued"] .draft, .run[data-status="running"] .draft');
   if (draft && draft.textContent.trim().length > 0) window.__draftSeenLive = true;
 }).observe(document.body, {subtree: true, childList: true, characterData: true});
 """
@@ -37,13 +38,22 @@ def browser(writer):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
 
 
-def test_writer_logs_in_submits_and_watches_the_draft_stream(writer, browser, live_stack: LiveStack):
+def test_writer_logs_in_submits_and_watches_the_draft_stream(
+    writer, browser, live_stack: LiveStack
+):
     user = writer
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1200, "height": 1400})
@@ -57,7 +67,11 @@ def test_writer_logs_in_submits_and_watches_the_draft_stream(writer, browser, li
     page.click("button[type=submit]")
     expect(page.locator("#compose")).to_be_visible()
 
-    page.fill("#id_prompt", "Write a literature review on microplastics in freshwater ecosystems and their effects on fish health.")
+    page.fill(
+        "#id_prompt",
+        "Write a literature review on microplastics in freshwater ecosystems "
+        "and their effects on fish health.",
+    )
     page.select_option("#id_writeup_type", "literature_review")
     page.select_option("#id_academic_level", "doctoral")
     page.fill("#id_target_word_count", "6000")
@@ -68,7 +82,9 @@ def test_writer_logs_in_submits_and_watches_the_draft_stream(writer, browser, li
     expect(page.locator(".run")).to_have_count(1)
     assert page.evaluate("window.__draftSeenLive !== undefined")
     expect(page.locator(".timeline li").first).to_contain_text("Router chose the advanced pipeline")
-    expect(page.locator(".run .document h1")).to_have_text("Microplastics in freshwater ecosystems and their effects on fish health", timeout=30_000)
+    expect(page.locator(".run .document h1")).to_have_text(
+        "Microplastics in freshwater ecosystems and their effects on fish health", timeout=30_000
+    )
     assert page.evaluate("window.__draftSeenLive") is True
     assert "/conversations/" in page.url
     expect(page.locator(".run")).to_have_attribute("data-status", "succeeded")

@@ -44,7 +44,10 @@ def test_invalid_value_is_a_field_error(field, value):
     assert list(form.errors) == [field]
 
 
-@pytest.mark.parametrize(("field", "value"), [("prompt", "x" * 20_000), ("target_word_count", 100), ("target_word_count", 20_000)])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("prompt", "x" * 20_000), ("target_word_count", 100), ("target_word_count", 20_000)],
+)
 def test_bounds_are_inclusive(field, value):
     assert WritingRequestForm({**VALID, field: value}).is_valid()
 

@@ -17,7 +17,9 @@ REQUEST = WritingRequest(
 )
 
 
-def test_conversation_start_stores_rows_and_queues_after_commit(user, django_capture_on_commit_callbacks):
+def test_conversation_start_stores_rows_and_queues_after_commit(
+    user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = services.conversation_start(user=user, request=REQUEST)
     assert len(callbacks) == 1
@@ -26,7 +28,11 @@ def test_conversation_start_stores_rows_and_queues_after_commit(user, django_cap
     assert run.conversation.title.startswith("Write a literature review on microplastics")
     assert run.user_message.content == REQUEST.prompt
     assert run.user_message.role == Message.Role.USER
-    assert (run.writeup_type, run.target_word_count, run.model) == ("literature_review", 3000, "offline")
+    assert (run.writeup_type, run.target_word_count, run.model) == (
+        "literature_review",
+        3000,
+        "offline",
+    )
 
 
 def test_long_prompt_gives_a_short_title(user, django_capture_on_commit_callbacks):
@@ -40,7 +46,10 @@ def test_long_prompt_gives_a_short_title(user, django_capture_on_commit_callback
 def test_follow_up_is_refused_while_a_run_is_active(user, django_capture_on_commit_callbacks):
     run = RunFactory(conversation__user=user, status=Run.Status.RUNNING)
     messages_before = Message.objects.count()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks, pytest.raises(services.RunInProgress):
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(services.RunInProgress),
+    ):
         services.run_start(conversation=run.conversation, request=REQUEST)
     assert callbacks == []
     assert Message.objects.count() == messages_before
@@ -67,7 +76,9 @@ def test_claim_moves_queued_to_running_once(db):
 
 def test_fail_keeps_partial_text_and_is_announced_once(db):
     run = RunFactory(status=Run.Status.RUNNING)
-    assert services.run_fail(run_id=run.id, error_code="timeout", error_message="slow", partial="# Draft")
+    assert services.run_fail(
+        run_id=run.id, error_code="timeout", error_message="slow", partial="# Draft"
+    )
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED
     assert run.result_message.content == "# Draft"

@@ -14,7 +14,7 @@ FORM = {
     "target_word_count": 1200,
     "model": "offline",
 }
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def test_list_shows_only_my_conversations(auth_client: Client, user, other_user):
@@ -31,7 +31,7 @@ def test_create_with_htmx_returns_the_conversation_and_pushes_its_url(
     auth_client: Client, user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = auth_client.post(reverse("conversations:create"), FORM, **HTMX)
+        response = auth_client.post(reverse("conversations:create"), FORM, headers=HTMX)
     assert response.status_code == 200
     conversation = Conversation.objects.get(user=user)
     assert response["HX-Push-Url"] == reverse("conversations:detail", args=[conversation.id])
@@ -41,7 +41,9 @@ def test_create_with_htmx_returns_the_conversation_and_pushes_its_url(
     assert len(callbacks) == 1
 
 
-def test_create_without_htmx_redirects_to_the_conversation(auth_client: Client, user, django_capture_on_commit_callbacks):
+def test_create_without_htmx_redirects_to_the_conversation(
+    auth_client: Client, user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         response = auth_client.post(reverse("conversations:create"), FORM)
     conversation = Conversation.objects.get(user=user)
@@ -49,10 +51,14 @@ def test_create_without_htmx_redirects_to_the_conversation(auth_client: Client, 
     assert response["Location"] == reverse("conversations:detail", args=[conversation.id])
 
 
-def test_invalid_create_shows_field_errors_and_saves_nothing(auth_client: Client, django_capture_on_commit_callbacks):
+def test_invalid_create_shows_field_errors_and_saves_nothing(
+    auth_client: Client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = auth_client.post(
-            reverse("conversations:create"), {**FORM, "prompt": "", "target_word_count": 50}, **HTMX
+            reverse("conversations:create"),
+            {**FORM, "prompt": "", "target_word_count": 50},
+            headers=HTMX,
         )
     assert response.status_code == 422
     assert response["HX-Retarget"] == "#compose"
@@ -78,7 +84,7 @@ def test_detail_renders_finished_document_sanitised(auth_client: Client, user):
     assert "<h1>Title</h1>" in body
     assert "<strong>bold</strong>" in body
     assert "<script>alert(1)" not in body
-    assert "href=\"javascript:" not in body
+    assert 'href="javascript:' not in body
     assert "Router chose the simple pipeline" in body
     # A finished run does not open a stream.
     assert "sse-connect" not in body
@@ -87,18 +93,29 @@ def test_detail_renders_finished_document_sanitised(auth_client: Client, user):
 def test_detail_of_running_run_connects_after_what_it_shows(auth_client: Client, user):
     run = RunFactory(conversation__user=user, status=Run.Status.RUNNING)
     RunEventFactory(run=run, seq=1)
-    RunEventFactory(run=run, seq=2, type="content", payload={"message": "Hello <b>world</b>", "is_complete": False, "word_count": 2})
-    body = auth_client.get(reverse("conversations:detail", args=[run.conversation_id])).content.decode()
+    RunEventFactory(
+        run=run,
+        seq=2,
+        type="content",
+        payload={"message": "Hello <b>world</b>", "is_complete": False, "word_count": 2},
+    )
+    body = auth_client.get(
+        reverse("conversations:detail", args=[run.conversation_id])
+    ).content.decode()
     assert f"{reverse('streaming:run_html', args=[run.id])}?last_event_id=2" in body
     assert "Hello &lt;b&gt;world&lt;/b&gt;" in body
     assert body.count("sse-connect") == 1
 
 
-def test_follow_up_appends_a_turn_and_resets_the_form(auth_client: Client, user, django_capture_on_commit_callbacks):
+def test_follow_up_appends_a_turn_and_resets_the_form(
+    auth_client: Client, user, django_capture_on_commit_callbacks
+):
     first = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
     url = reverse("conversations:follow_up", args=[first.conversation_id])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = auth_client.post(url, {**FORM, "prompt": "Shorten the introduction."}, **HTMX)
+        response = auth_client.post(
+            url, {**FORM, "prompt": "Shorten the introduction."}, headers=HTMX
+        )
     assert response.status_code == 200
     assert len(callbacks) == 1
     assert first.conversation.runs.count() == 2
@@ -110,13 +127,15 @@ def test_follow_up_appends_a_turn_and_resets_the_form(auth_client: Client, user,
 def test_follow_up_while_running_is_refused_with_a_message(auth_client: Client, user):
     run = RunFactory(conversation__user=user, status=Run.Status.RUNNING)
     url = reverse("conversations:follow_up", args=[run.conversation_id])
-    response = auth_client.post(url, {**FORM, "prompt": "More."}, **HTMX)
+    response = auth_client.post(url, {**FORM, "prompt": "More."}, headers=HTMX)
     assert response.status_code == 422
     assert b"A run is still in progress" in response.content
     assert run.conversation.runs.count() == 1
 
 
-def test_another_users_conversation_is_404(auth_client: Client, other_user, django_capture_on_commit_callbacks):
+def test_another_users_conversation_is_404(
+    auth_client: Client, other_user, django_capture_on_commit_callbacks
+):
     theirs = RunFactory(conversation__user=other_user, status=Run.Status.SUCCEEDED)
     detail = reverse("conversations:detail", args=[theirs.conversation_id])
     follow_up = reverse("conversations:follow_up", args=[theirs.conversation_id])

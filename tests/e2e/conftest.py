@@ -13,6 +13,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def live_stack(django_db_setup, django_db_blocker) -> Iterator[LiveStack]:
-    stack = start_stack(database_name=settings.DATABASES["default"]["NAME"], log_dir=ARTIFACTS / "logs")
+    stack = start_stack(
+        database_name=settings.DATABASES["default"]["NAME"], log_dir=ARTIFACTS / "logs"
+    )
     yield stack
     stack.stop()

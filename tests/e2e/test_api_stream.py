@@ -13,10 +13,16 @@ from tests.live import LiveStack, group_size, iter_sse
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PROMPT = {
-    "prompt": "Write a literature review on microplastics in freshwater ecosystems and their effect on fish.",
+    "prompt": "Write a literature review on microplastics in freshwater ecosystems "
+    "and their effect on fish.",
     "mode": "literature_review",
     "file_ids": [],
-    "user_params": {"citationStyle": "APA", "wordCount": 2500, "academicLevel": "masters", "model": "offline"},
+    "user_params": {
+        "citationStyle": "APA",
+        "wordCount": 2500,
+        "academicLevel": "masters",
+        "model": "offline",
+    },
 }
 
 
@@ -24,7 +30,9 @@ PROMPT = {
 def api(live_stack: LiveStack):
     user = UserFactory()
     secret = api_token_create(user=user, name="e2e").secret
-    with httpx.Client(base_url=live_stack.url, headers={"Authorization": f"Bearer {secret}"}, timeout=30) as client:
+    with httpx.Client(
+        base_url=live_stack.url, headers={"Authorization": f"Bearer {secret}"}, timeout=30
+    ) as client:
         yield client
 
 
@@ -34,10 +42,18 @@ def _start(api: httpx.Client) -> str:
     return response.json()["trace_id"]
 
 
-def _read(api: httpx.Client, trace_id: str, *, last_event_id: int | None = None, stop_after: int | None = None) -> list[dict]:
+def _read(
+    api: httpx.Client,
+    trace_id: str,
+    *,
+    last_event_id: int | None = None,
+    stop_after: int | None = None,
+) -> list[dict]:
     headers = {"Last-Event-ID": str(last_event_id)} if last_event_id is not None else {}
     events: list[dict] = []
-    with api.stream("GET", f"/api/stream/{trace_id}", headers=headers, timeout=httpx.Timeout(60, read=30)) as response:
+    with api.stream(
+        "GET", f"/api/stream/{trace_id}", headers=headers, timeout=httpx.Timeout(60, read=30)
+    ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         for message in iter_sse(response.iter_lines()):
@@ -75,6 +91,7 @@ def test_prompt_streams_to_done_and_deltas_join_to_the_stored_message(api: httpx
     events = _read(api, trace_id)
     _assert_well_formed(events, trace_id)
     run = Run.objects.select_related("result_message").get(id=trace_id)
+    assert run.result_message is not None
     assert run.status == Run.Status.SUCCEEDED
     content = [e for e in events if e["type"] == "content"]
     assert len(content) > 3  # streamed, not sent in one piece
@@ -97,13 +114,19 @@ def test_reconnecting_mid_run_resumes_after_last_event_id(api: httpx.Client):
     events = first + rest
     _assert_well_formed(events, trace_id)
     run = Run.objects.select_related("result_message").get(id=trace_id)
-    assert "".join(e["message"] for e in events if e["type"] == "content") == run.result_message.content
+    assert run.result_message is not None
+    assert (
+        "".join(e["message"] for e in events if e["type"] == "content")
+        == run.result_message.content
+    )
 
 
 def test_stream_of_another_users_run_is_404(api: httpx.Client, live_stack: LiveStack):
     trace_id = _start(api)
     intruder = api_token_create(user=UserFactory(), name="x").secret
-    response = httpx.get(f"{live_stack.url}/api/stream/{trace_id}", headers={"Authorization": f"Bearer {intruder}"})
+    response = httpx.get(
+        f"{live_stack.url}/api/stream/{trace_id}", headers={"Authorization": f"Bearer {intruder}"}
+    )
     assert response.status_code == 404
     assert response.json()["error_code"] == "not_found"
     # Let the run finish so the worker is idle for the next test.

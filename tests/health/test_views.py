@@ -16,7 +16,8 @@ def test_ready_when_postgres_and_redis_answer(client: Client, db):
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "ready"
-    assert data["checks"]["database"]["ok"] and data["checks"]["redis"]["ok"]
+    assert data["checks"]["database"]["ok"]
+    assert data["checks"]["redis"]["ok"]
 
 
 def test_ready_is_503_when_redis_is_down(client: Client, db, settings):

@@ -10,12 +10,24 @@ from apps.pipeline.state import PipelineState, Route
 from apps.pipeline.steps import outline
 
 
-def _state(kind: str, words: int, *, advanced: bool = False, prompt: str = "Climate adaptation in coastal cities") -> PipelineState:
+def _state(
+    kind: str,
+    words: int,
+    *,
+    advanced: bool = False,
+    prompt: str = "Climate adaptation in coastal cities",
+) -> PipelineState:
     request = WritingRequest(
-        prompt=prompt, writeup_type=kind, citation_style="apa7",
-        academic_level="masters", target_word_count=words, model="offline",
+        prompt=prompt,
+        writeup_type=kind,
+        citation_style="apa7",
+        academic_level="masters",
+        target_word_count=words,
+        model="offline",
     )
-    state = PipelineState(run_id=uuid.uuid4(), conversation_id=uuid.uuid4(), request=request, original_prompt=prompt)
+    state = PipelineState(
+        run_id=uuid.uuid4(), conversation_id=uuid.uuid4(), request=request, original_prompt=prompt
+    )
     state.route = Route("advanced" if advanced else "simple", 6.0 if advanced else 2.0, "test")
     return state
 
@@ -30,7 +42,10 @@ def test_budgets_sum_exactly_to_the_target(kind, words, advanced):
 
 
 def test_each_kind_has_its_own_structure():
-    titles = {kind: [s.title for s in outline.build(_state(kind.value, 2000)).sections] for kind in WriteupType}
+    titles = {
+        kind: [s.title for s in outline.build(_state(kind.value, 2000)).sections]
+        for kind in WriteupType
+    }
     assert titles[WriteupType.ESSAY][0] == "Introduction"
     assert "Methodology" in titles[WriteupType.RESEARCH_PROPOSAL]
     assert "Search strategy" in titles[WriteupType.LITERATURE_REVIEW]
@@ -45,7 +60,13 @@ def test_advanced_adds_sections():
 
 
 def test_sections_name_the_topic_and_its_key_terms():
-    built = outline.build(_state("literature_review", 3000, prompt="Write a literature review on microplastics in freshwater ecosystems"))
+    built = outline.build(
+        _state(
+            "literature_review",
+            3000,
+            prompt="Write a literature review on microplastics in freshwater ecosystems",
+        )
+    )
     assert built.title == "Microplastics in freshwater ecosystems"
     titles = [s.title for s in built.sections]
     assert "Theme 1: Microplastics" in titles

@@ -11,7 +11,13 @@ def _events(run: Run) -> list[RunEvent]:
 
 
 def test_offline_run_streams_a_plan_and_stores_it(db):
-    run = RunFactory(target_word_count=1200, writeup_type="research_proposal", user_message__content="Write a research proposal on sleep and memory consolidation in adolescents.")
+    run = RunFactory(
+        target_word_count=1200,
+        writeup_type="research_proposal",
+        user_message__content=(
+            "Write a research proposal on sleep and memory consolidation in adolescents."
+        ),
+    )
     finished = run_execute(run_id=run.id)
     assert finished is not None
     assert finished.status == Run.Status.SUCCEEDED
@@ -22,6 +28,7 @@ def test_offline_run_streams_a_plan_and_stores_it(db):
     assert types[1:3] == ["research", "research"]
     assert types[-2:] == ["usage", "done"]
     assert types.index("writing") < types.index("content")
+    assert finished.result_message is not None
     document = finished.result_message.content
     assert "".join(e.payload["message"] for e in events if e.type == "content") == document
     assert [e.payload["is_complete"] for e in events if e.type == "content"][-1] is True
@@ -35,7 +42,9 @@ def test_offline_run_streams_a_plan_and_stores_it(db):
     for section in finished.quality_report["sections"]:
         assert f"*Word budget: {section['budget']} words.*" in document
     # Every section's bar reaches 100.
-    final_progress = {e.payload["section"]: e.payload["progress"] for e in events if e.type == "writing"}
+    final_progress = {
+        e.payload["section"]: e.payload["progress"] for e in events if e.type == "writing"
+    }
     assert set(final_progress.values()) == {100}
 
 
@@ -53,11 +62,14 @@ def test_follow_up_revises_the_previous_plan(db):
     run_execute(run_id=first.id)
     second = RunFactory(
         conversation=first.conversation,
-        user_message=MessageFactory(conversation=first.conversation, content="Focus more on policy responses."),
+        user_message=MessageFactory(
+            conversation=first.conversation, content="Focus more on policy responses."
+        ),
     )
     revised = run_execute(run_id=second.id)
     assert revised is not None
     assert revised.status == Run.Status.SUCCEEDED
+    assert revised.result_message is not None
     document = revised.result_message.content
     assert document.startswith("# Coral reef bleaching")
     assert "Revision requested: “Focus more on policy responses”" in document

@@ -36,8 +36,11 @@ def run(db):
 
 def _publisher(run, clock=None, recorder=None):
     return RunPublisher(
-        run_id=run.id, conversation_id=run.conversation_id, sender=recorder or Recorder(),
-        coalesce_seconds=0.05, clock=clock or Clock(),
+        run_id=run.id,
+        conversation_id=run.conversation_id,
+        sender=recorder or Recorder(),
+        coalesce_seconds=0.05,
+        clock=clock or Clock(),
     )
 
 
@@ -49,7 +52,16 @@ def test_each_event_is_numbered_stored_then_sent(run):
     assert stored.seq == 1
     assert wire == stored.to_wire(conversation_id=run.conversation_id)
     assert recorder.sent == [(f"run.{run.id}", {"type": "run.event", "event": wire})]
-    assert set(wire) == {"type", "conversation_id", "run_id", "seq", "timestamp", "system", "complexity", "reason"}
+    assert set(wire) == {
+        "type",
+        "conversation_id",
+        "run_id",
+        "seq",
+        "timestamp",
+        "system",
+        "complexity",
+        "reason",
+    }
 
 
 def test_fields_must_match_the_schema(run):
@@ -72,14 +84,20 @@ def test_content_is_coalesced_by_time(run):
     publisher.complete_content(word_count=10)
     contents = list(RunEvent.objects.filter(run=run, type="content").order_by("seq"))
     assert [c.payload["message"] for c in contents] == ["w0 w1 w2 w3 w4 w5 ", "w6 w7 w8 w9 "]
-    assert contents[-1].payload == {"message": "w6 w7 w8 w9 ", "is_complete": True, "word_count": 10}
+    assert contents[-1].payload == {
+        "message": "w6 w7 w8 w9 ",
+        "is_complete": True,
+        "word_count": 10,
+    }
 
 
 def test_pending_content_goes_out_before_any_other_event(run):
     publisher = _publisher(run)
     publisher.content("Hello ", word_count=1)
     publisher.publish(EventType.WRITING, section="Intro", progress=50, word_count=1, agent="writer")
-    assert list(RunEvent.objects.filter(run=run).order_by("seq").values_list("type", flat=True)) == ["content", "writing"]
+    assert list(
+        RunEvent.objects.filter(run=run).order_by("seq").values_list("type", flat=True)
+    ) == ["content", "writing"]
 
 
 def test_numbering_continues_after_stored_events(run):

@@ -27,7 +27,9 @@ def _content(text: str) -> dict:
 
 @sync_to_async
 def _store(run, seq: int, kind: str, payload: dict) -> dict:
-    event = RunEvent.objects.create(run=run, seq=seq, type=kind, payload=payload, created_at=timezone.now())
+    event = RunEvent.objects.create(
+        run=run, seq=seq, type=kind, payload=payload, created_at=timezone.now()
+    )
     return event.to_wire(conversation_id=run.conversation_id)
 
 
@@ -50,7 +52,12 @@ async def run():
 
 
 def _stream(run, after: int = 0, heartbeat: float = 5.0):
-    return run_event_stream(run_id=run.id, conversation_id=run.conversation_id, after_seq=after, heartbeat_seconds=heartbeat)
+    return run_event_stream(
+        run_id=run.id,
+        conversation_id=run.conversation_id,
+        after_seq=after,
+        heartbeat_seconds=heartbeat,
+    )
 
 
 async def test_finished_run_replays_after_last_event_id_and_closes(run):

@@ -15,17 +15,36 @@ from tests.factories import MessageFactory, RunFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DONE = {"message": "Plan complete", "final_word_count": 2, "processing_time": 0.5, "system_used": "simple"}
+DONE = {
+    "message": "Plan complete",
+    "final_word_count": 2,
+    "processing_time": 0.5,
+    "system_used": "simple",
+}
 
 
 @sync_to_async
 def _finished_run(user):
     run = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED, word_count=2)
-    run.result_message = MessageFactory(conversation=run.conversation, role=Message.Role.ASSISTANT, content="# Hi there")
+    run.result_message = MessageFactory(
+        conversation=run.conversation, role=Message.Role.ASSISTANT, content="# Hi there"
+    )
     run.save()
     now = timezone.now()
-    RunEvent.objects.create(run=run, seq=1, type="routing", payload={"system": "simple", "complexity": 1.0, "reason": "short"}, created_at=now)
-    RunEvent.objects.create(run=run, seq=2, type="content", payload={"message": "# Hi there", "is_complete": True, "word_count": 2}, created_at=now)
+    RunEvent.objects.create(
+        run=run,
+        seq=1,
+        type="routing",
+        payload={"system": "simple", "complexity": 1.0, "reason": "short"},
+        created_at=now,
+    )
+    RunEvent.objects.create(
+        run=run,
+        seq=2,
+        type="content",
+        payload={"message": "# Hi there", "is_complete": True, "word_count": 2},
+        created_at=now,
+    )
     RunEvent.objects.create(run=run, seq=3, type="done", payload=DONE, created_at=now)
     return run
 
@@ -40,7 +59,9 @@ async def _body(response) -> str:
 
 
 def _data_events(body: str) -> list[dict]:
-    return [json.loads(line[len("data: "):]) for line in body.splitlines() if line.startswith("data: ")]
+    return [
+        json.loads(line[len("data: ") :]) for line in body.splitlines() if line.startswith("data: ")
+    ]
 
 
 @pytest.fixture
@@ -50,7 +71,9 @@ async def owner():
 
 async def test_api_stream_replays_a_finished_run_with_ids(owner):
     run = await _finished_run(owner)
-    response = await AsyncClient().get(reverse("api:stream", args=[run.id]), headers=await _bearer(owner))
+    response = await AsyncClient().get(
+        reverse("api:stream", args=[run.id]), headers=await _bearer(owner)
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "text/event-stream"
     assert response["Cache-Control"] == "no-cache"
@@ -58,7 +81,11 @@ async def test_api_stream_replays_a_finished_run_with_ids(owner):
     assert body.startswith("retry: 2000\n: connected\n\n")
     events = _data_events(body)
     assert [e["seq"] for e in events] == [1, 2, 3]
-    assert [line for line in body.splitlines() if line.startswith("id: ")] == ["id: 1", "id: 2", "id: 3"]
+    assert [line for line in body.splitlines() if line.startswith("id: ")] == [
+        "id: 1",
+        "id: 2",
+        "id: 3",
+    ]
     assert events[2]["type"] == "done"
     assert {e["run_id"] for e in events} == {str(run.id)}
     assert {e["conversation_id"] for e in events} == {str(run.conversation_id)}
@@ -67,7 +94,9 @@ async def test_api_stream_replays_a_finished_run_with_ids(owner):
 async def test_api_stream_resumes_after_last_event_id(owner):
     run = await _finished_run(owner)
     headers = {**await _bearer(owner), "Last-Event-ID": "2"}
-    events = _data_events(await _body(await AsyncClient().get(reverse("api:stream", args=[run.id]), headers=headers)))
+    events = _data_events(
+        await _body(await AsyncClient().get(reverse("api:stream", args=[run.id]), headers=headers))
+    )
     assert [e["seq"] for e in events] == [3]
 
 
@@ -102,7 +131,9 @@ async def test_revoked_token_cannot_stream(owner):
 async def test_another_users_run_is_404_on_both_streams(owner):
     run = await _finished_run(owner)
     intruder = await sync_to_async(UserFactory)()
-    response = await AsyncClient().get(reverse("api:stream", args=[run.id]), headers=await _bearer(intruder))
+    response = await AsyncClient().get(
+        reverse("api:stream", args=[run.id]), headers=await _bearer(intruder)
+    )
     assert (response.status_code, response.json()["error_code"]) == (404, "not_found")
     ui = AsyncClient()
     await sync_to_async(ui.force_login)(intruder)
@@ -111,19 +142,28 @@ async def test_another_users_run_is_404_on_both_streams(owner):
 
 async def test_html_stream_needs_a_session(owner):
     run = await _finished_run(owner)
-    assert (await AsyncClient().get(reverse("streaming:run_html", args=[run.id]))).status_code == 403
+    assert (
+        await AsyncClient().get(reverse("streaming:run_html", args=[run.id]))
+    ).status_code == 403
 
 
 async def test_html_stream_renders_the_same_fragments_as_the_page(owner):
     run = await _finished_run(owner)
     client = AsyncClient()
     await sync_to_async(client.force_login)(owner)
-    body = await _body(await client.get(reverse("streaming:run_html", args=[run.id]) + "?last_event_id=0"))
-    assert "event: timeline\ndata: <li class=\"tl tl-routing\" data-seq=\"1\">Router chose the simple pipeline" in body
+    body = await _body(
+        await client.get(reverse("streaming:run_html", args=[run.id]) + "?last_event_id=0")
+    )
+    assert (
+        'event: timeline\ndata: <li class="tl tl-routing" data-seq="1">'
+        "Router chose the simple pipeline" in body
+    )
     assert "event: content\ndata: # Hi there" in body
     assert "event: finished" in body
     finished = body.split("event: finished\n", 1)[1]
-    html = "\n".join(line[len("data: "):] for line in finished.splitlines() if line.startswith("data: "))
+    html = "\n".join(
+        line[len("data: ") :] for line in finished.splitlines() if line.startswith("data: ")
+    )
     assert f'id="run-{run.id}"' in html
     assert "<h1>Hi there</h1>" in html
     assert "sse-connect" not in html
