@@ -47,6 +47,15 @@ def _state_for(run: Run) -> PipelineState:
     )
 
 
+def _failure(error: Exception) -> tuple[str, str]:
+    """The error code and the reader's explanation for what ended a run."""
+    if isinstance(error, SoftTimeLimitExceeded):
+        return "timeout", "The run took too long and was stopped."
+    if isinstance(error, ProviderError):
+        return error.code, error.message
+    return "internal_error", "The pipeline failed unexpectedly; the error has been logged."
+
+
 def run_execute(*, run_id: uuid.UUID) -> Run | None:
     """Run the pipeline for a queued run. A run that is not queued any more is left alone, so a
     redelivered task does nothing twice."""
@@ -89,30 +98,12 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
             system_used=state.route.system,
         )
         logger.info("event=run_succeeded run_id=%s words=%s", run.id, words)
-    except SoftTimeLimitExceeded:
+    except Exception as error:
+        code, message = _failure(error)
+        if code == "internal_error":
+            logger.exception("event=run_crashed run_id=%s", run.id)
         run_abort(
-            run_id=run.id,
-            publisher=publisher,
-            code="timeout",
-            message="The run took too long and was stopped.",
-            partial=state.document,
-        )
-    except ProviderError as error:
-        run_abort(
-            run_id=run.id,
-            publisher=publisher,
-            code=error.code,
-            message=error.message,
-            partial=state.document,
-        )
-    except Exception:
-        logger.exception("event=run_crashed run_id=%s", run.id)
-        run_abort(
-            run_id=run.id,
-            publisher=publisher,
-            code="internal_error",
-            message="The pipeline failed unexpectedly; the error has been logged.",
-            partial=state.document,
+            run_id=run.id, publisher=publisher, code=code, message=message, partial=state.document
         )
     finally:
         publisher.close()

@@ -14,15 +14,29 @@ PROGRESS_STEP = 10  # a writing event each time a section's bar moves this many 
 
 
 class Draft:
-    """The document as streamed so far; what is appended here is exactly what readers get."""
+    """The document as streamed so far, kept in the state as it grows so that a run that fails
+    mid-stream keeps what was written: what is appended here is exactly what readers get."""
 
-    def __init__(self, events: RunPublisher) -> None:
-        self.text = ""
+    def __init__(self, state: PipelineState, events: RunPublisher) -> None:
+        self._state = state
         self._events = events
+        # Words are counted once, up to the last whitespace seen: recounting the whole document
+        # on every delta would be quadratic in its length.
+        self._counted_upto = len(state.document)
+        self._counted = word_count(state.document)
+
+    @property
+    def text(self) -> str:
+        return self._state.document
 
     def append(self, delta: str) -> None:
-        self.text += delta
-        self._events.content(delta, word_count=word_count(self.text))
+        document = self._state.document = self._state.document + delta
+        boundary = max(document.rfind(" "), document.rfind("\n"))
+        if boundary > self._counted_upto:
+            self._counted += word_count(document[self._counted_upto : boundary])
+            self._counted_upto = boundary
+        total = self._counted + word_count(document[self._counted_upto :])
+        self._events.content(delta, word_count=total)
 
 
 def _header(state: PipelineState, provider_name: str) -> str:
@@ -44,7 +58,7 @@ def _header(state: PipelineState, provider_name: str) -> str:
 def run(state: PipelineState, events: RunPublisher) -> None:
     assert state.outline is not None
     provider = get_provider(state.request.model)
-    draft = Draft(events)
+    draft = Draft(state, events)
     draft.append(_header(state, provider.name))
     usage = Usage(model=provider.name)
     for index, section in enumerate(state.outline.sections):
@@ -84,5 +98,4 @@ def run(state: PipelineState, events: RunPublisher) -> None:
             word_count=word_count(written),
             agent="writer",
         )
-    state.document = draft.text
     state.usage = usage
