@@ -6,7 +6,7 @@ export FLOWER_PORT ?= 5555
 export FLOWER_BASIC_AUTH ?= ops:handywriterz-ops
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint format typecheck setup setup-dev services migrate
+.PHONY: run test lint format typecheck bench setup setup-dev services migrate
 
 setup:
 	@scripts/bootstrap.sh requirements.txt
@@ -45,3 +45,6 @@ test: setup-dev
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
 	.venv/bin/pytest
+
+bench: migrate setup-dev
+	$(PY) -m benchmarks.stream_latency

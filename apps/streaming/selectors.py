@@ -4,9 +4,17 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from asgiref.sync import sync_to_async
+from django.db import connection
 from django.db.models import QuerySet
 
 from apps.streaming.models import RunEvent
+
+
+@sync_to_async
+def _close_connection() -> None:
+    # Runs in the request's own thread, where its connection lives.
+    connection.close()
 
 
 def run_events(*, run_id: uuid.UUID, after_seq: int = 0) -> QuerySet[RunEvent]:
@@ -23,5 +31,9 @@ async def stored_events_after(
     qs = run_events(run_id=run_id, after_seq=after_seq)
     if up_to_seq is not None:
         qs = qs.filter(seq__lte=up_to_seq)
-    async for event in qs:
+    events = [event async for event in qs]
+    # A stream stays open for minutes and reads the log only now and then: it must not hold one
+    # of PostgreSQL's connections in between (a thousand streams would exhaust them).
+    await _close_connection()
+    for event in events:
         yield event.to_wire(conversation_id=conversation_id)
