@@ -1,0 +1,92 @@
+"""PDF: text per page with pypdf; pages are the locators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from apps.files.errors import FileProblem
+from apps.files.extraction.chunking import normalise, split_words
+from apps.files.extraction.metadata import (
+    clean_title,
+    parse_names,
+    title_from_filename,
+    title_from_text,
+    year_from,
+)
+from apps.files.extraction.types import Extraction, Passage, Work
+
+MAX_PAGES = 2000
+
+
+def _metadata(reader: PdfReader) -> dict[str, Any]:
+    try:
+        info = reader.metadata
+        if info is None:
+            return {}
+        created = None
+        try:
+            created = info.creation_date
+        except (ValueError, TypeError):
+            created = info.get("/CreationDate")
+        return {"title": info.title, "author": info.author, "created": created}
+    except (PyPdfError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FileProblem("encrypted_pdf", f"{name}: the PDF is password-protected.")
+        pages = reader.pages
+        count = len(pages)
+    except FileProblem:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        raise FileProblem(
+            "corrupt_pdf", f"{name}: the PDF is damaged and cannot be read."
+        ) from error
+    if count == 0:
+        raise FileProblem("corrupt_pdf", f"{name}: the PDF has no pages.")
+    notes: list[str] = []
+    if count > MAX_PAGES:
+        notes.append(f"Only the first {MAX_PAGES} of {count} pages were read.")
+    passages: list[Passage] = []
+    first_page = ""
+    unreadable = 0
+    for number in range(1, min(count, MAX_PAGES) + 1):
+        try:
+            text = normalise(pages[number - 1].extract_text() or "")
+        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+            # One damaged page should not cost the user the rest of the document.
+            unreadable += 1
+            if unreadable > max(3, count // 4):
+                raise FileProblem(
+                    "corrupt_pdf", f"{name}: too many pages of the PDF are damaged."
+                ) from error
+            continue
+        if number == 1:
+            first_page = text
+        passages.extend(Passage(piece, page=number) for piece in split_words(text))
+        progress(number * 100 // count)
+    if unreadable:
+        notes.append(f"{unreadable} damaged page(s) were skipped.")
+    if not passages:
+        raise FileProblem(
+            "no_text",
+            f"{name}: the PDF has no extractable text (a scan without OCR?). "
+            "Run it through OCR and upload it again.",
+        )
+    meta = _metadata(reader)
+    title = clean_title(meta.get("title")) or title_from_text(first_page)
+    work = Work(
+        title=title or title_from_filename(name),
+        authors=parse_names(meta.get("author")),
+        year=year_from(meta.get("created")),
+        passages=passages,
+    )
+    return Extraction(works=[work], page_count=count, notes=notes)
