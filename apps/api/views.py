@@ -47,8 +47,8 @@ def chat(request: AuthedRequest) -> HttpResponse:
     if not isinstance(file_ids, list):
         return json_error(400, "validation_error", "file_ids must be a list of file ids.")
     malformed = [f for f in file_ids if not _is_uuid(f)]
-    wanted = [uuid.UUID(str(f)) for f in file_ids if _is_uuid(f)]
-    missing = malformed or files_selectors.missing_file_ids(user=request.user, file_ids=wanted)
+    attached = [uuid.UUID(str(f)) for f in file_ids if _is_uuid(f)]
+    missing = malformed or files_selectors.missing_file_ids(user=request.user, file_ids=attached)
     if missing:
         # Another user's file is indistinguishable from one that does not exist.
         return json_error(404, "file_not_found", f"File {missing[0]} was not found.")
@@ -59,7 +59,7 @@ def chat(request: AuthedRequest) -> HttpResponse:
         first_field, messages = next(iter(errors.items()))
         return json_error(400, "validation_error", f"{first_field}: {messages[0]}", errors=errors)
 
-    writing = dataclasses.replace(form.to_request(), file_ids=tuple(wanted))
+    writing = dataclasses.replace(form.to_request(), file_ids=tuple(attached))
     conversation_id = body.get("conversation_id")
     if conversation_id is None:
         run = conversation_services.conversation_start(user=request.user, request=writing)

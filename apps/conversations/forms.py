@@ -38,7 +38,7 @@ class WritingRequestForm(forms.Form):
     )
     model = forms.ChoiceField(label="Model", choices=())
     # The user's material: new uploads, and files uploaded before (apps.files).
-    files = MultipleFileField(label="Attach files", required=False)
+    uploads = MultipleFileField(label="Attach files", required=False)
     attach = forms.ModelMultipleChoiceField(
         label="Your files",
         queryset=UploadedFile.objects.none(),
@@ -50,9 +50,9 @@ class WritingRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         attach = self.fields["attach"]
         assert isinstance(attach, forms.ModelMultipleChoiceField)
-        if user is not None:
-            attach.queryset = attachable_files(user=user)
-        if not attach.queryset.exists():
+        choices = attachable_files(user=user) if user is not None else UploadedFile.objects.none()
+        attach.queryset = choices
+        if not choices.exists():
             del self.fields["attach"]  # nothing to pick from: no empty checkbox list
         # Read per form: which models exist depends on the configuration.
         field = self.fields["model"]

@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
         self.widget.attrs.update({"multiple": True, "accept": ACCEPT})
 
-    def clean(self, data: Any, initial: Any = None) -> list[Inspected]:  # type: ignore[override]
+    def clean(self, data: Any, initial: Any = None) -> list[Inspected]:
         uploads: Sequence[Upload] = (
             data if isinstance(data, list | tuple) else [data] if data else []
         )
@@ -59,7 +59,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label="Add files")
+    uploads = MultipleFileField(label="Add files")
 
 
 class EntryForm(forms.ModelForm[LibraryEntry]):
@@ -72,6 +72,7 @@ class EntryForm(forms.ModelForm[LibraryEntry]):
         help_text="One a line: “Family, Given”, or an organisation’s name.",
     )
     year_text = forms.CharField(label="Year", required=False, max_length=10)
+    url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https")
 
     class Meta:
         model = LibraryEntry

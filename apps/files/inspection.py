@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile as Upload
 from django.template.defaultfilters import filesizeformat
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject
 
 from apps.files.errors import FileProblem
 from apps.files.models import FileKind
@@ -123,8 +124,8 @@ def _check_pdf(stream: IO[bytes], name: str) -> None:
                 "encrypted_pdf",
                 f"{name}: the PDF is password-protected. Remove the password and upload it again.",
             )
-        root = reader.trailer["/Root"]
-        if "/Pages" not in root:
+        root = reader.trailer["/Root"].get_object()
+        if not isinstance(root, DictionaryObject) or "/Pages" not in root:
             raise FileProblem("corrupt_pdf", f"{name}: the PDF has no pages.")
     except FileProblem:
         raise

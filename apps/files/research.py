@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 
-from rank_bm25 import BM25Okapi  # type: ignore[import-untyped]
+from rank_bm25 import BM25Okapi
 
 from apps.files.models import TextChunk, UploadedFile, csl_name
 from apps.files.selectors import chunks_for_files, conversation_files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import time
 import uuid
@@ -89,7 +90,7 @@ def files_upload(*, owner: User, inspected: Sequence[Inspected]) -> list[Uploade
                     result.append(UploadedFile.objects.get(owner=owner, sha256=item.sha256))
                     continue
                 result.append(file)
-                transaction.on_commit(lambda file_id=file.id: _enqueue(file_id))
+                transaction.on_commit(functools.partial(_enqueue, file.id))
     except BaseException:
         for file in written:
             _delete_blob(file)
@@ -101,7 +102,7 @@ def files_upload(*, owner: User, inspected: Sequence[Inspected]) -> list[Uploade
 def with_uploads(*, user: User, request: WritingRequest, form: forms.Form) -> WritingRequest:
     """Store the files uploaded with a compose form and add them to the request. They are kept
     even if the run is then refused: the user need not upload them again."""
-    inspected = form.cleaned_data.get("files") or []
+    inspected = form.cleaned_data.get("uploads") or []
     if not inspected:
         return request
     stored = files_upload(owner=user, inspected=inspected)

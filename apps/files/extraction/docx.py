@@ -37,7 +37,7 @@ def _page_breaks(paragraph: Paragraph, rendered: bool) -> int:
 def _table_text(table: Table) -> str:
     rows = []
     for row in table.rows:
-        cells = []
+        cells: list[str] = []
         for cell in row.cells:
             text = " ".join(cell.text.split())
             if text and (not cells or cells[-1] != text):  # merged cells repeat

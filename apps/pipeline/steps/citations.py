@@ -37,12 +37,8 @@ def run(state: PipelineState, events: RunPublisher) -> None:
     if not references:
         return
     heading = REFERENCES_HEADING.get(state.request.citation_style, "References")
-    draft = Draft(events)
-    draft.text = state.document
-    separator = (
-        "" if state.document.endswith("\n\n") else "\n" if state.document.endswith("\n") else "\n\n"
-    )
-    draft.append(f"{separator}## {heading}\n\n")
+    draft = Draft(state, events)  # appends to state.document as it streams
+    ending = len(state.document) - len(state.document.rstrip("\n"))
+    draft.append("\n" * max(0, 2 - ending) + f"## {heading}\n\n")
     for entry in state.references:
         draft.append(f"{entry}\n\n")
-    state.document = draft.text
