@@ -60,7 +60,7 @@ def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
     unreadable = 0
     for number in range(1, min(count, MAX_PAGES) + 1):
         try:
-            text = normalise(pages[number - 1].extract_text() or "")
+            raw = pages[number - 1].extract_text() or ""
         except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
             # One damaged page should not cost the user the rest of the document.
             unreadable += 1
@@ -70,7 +70,8 @@ def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
                 ) from error
             continue
         if number == 1:
-            first_page = text
+            first_page = raw  # lines intact: a title is a line of its own
+        text = normalise(raw)
         passages.extend(Passage(piece, page=number) for piece in split_words(text))
         progress(number * 100 // count)
     if unreadable:
