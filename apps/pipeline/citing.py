@@ -86,12 +86,32 @@ def _citation(use: Use) -> Any:
     return Citation([CitationItem(use.key)])
 
 
+def _with_year_suffixes(items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Works by the same authors in the same year get CSL's `year-suffix` (2020a, 2020b), by
+    title. citeproc-py does not disambiguate by itself; the style still decides where the
+    suffix goes."""
+    groups: dict[tuple[Any, ...], list[str]] = {}
+    for key, item in items.items():
+        names = tuple(
+            (n.get("family") or n.get("literal") or "").lower() for n in item.get("author", [])
+        )
+        year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+        groups.setdefault((names, year), []).append(key)
+    result = dict(items)
+    for keys in groups.values():
+        if len(keys) > 1:
+            ordered = sorted(keys, key=lambda k: str(items[k].get("title", "")).lower())
+            for index, key in enumerate(ordered[:26]):
+                result[key] = {**items[key], "year-suffix": "abcdefghijklmnopqrstuvwxyz"[index]}
+    return result
+
+
 class Citer:
     """Formats citations of a fixed set of works (CSL-JSON items with an `id`) in one style."""
 
     def __init__(self, *, style: str, items: Iterable[dict[str, Any]]) -> None:
         self.style = style
-        self.items = {str(item["id"]).lower(): item for item in items}
+        self.items = _with_year_suffixes({str(item["id"]).lower(): item for item in items})
 
     def _bibliography(self) -> Any:
         source = CiteProcJSON([{**item, "id": key} for key, item in self.items.items()])

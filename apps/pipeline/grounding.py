@@ -109,6 +109,9 @@ def _candidates(sources: tuple[Source, ...]) -> list[Quote]:
         sentences = [s.strip() for s in _SENTENCE_END.split(source.excerpt) if s.strip()]
         current = ""
         for sentence in sentences:
+            if "|" in sentence:  # a table row: searchable, but not prose to quote
+                current = ""
+                continue
             current = f"{current} {sentence}".strip()
             if word_count(current) < QUOTE_MIN:
                 continue
@@ -184,13 +187,15 @@ def render(outline: Outline, sources: tuple[Source, ...], style: str) -> tuple[s
                 "",
             ]
         paragraph: list[str] = []
+        previous_heading = ""
         for number, quote in enumerate(quotes):
-            where = (
-                f"Under the heading ‘{_quote_text(quote.source.heading)}’, the text reads:"
-                if quote.source.heading and quote.source.heading != quote.source.title
-                else LEADS[lead % len(LEADS)]
-            )
-            lead += 1
+            heading = quote.source.heading
+            if heading and heading not in (quote.source.title, previous_heading):
+                where = f"Under the heading ‘{_quote_text(heading)}’, the text reads:"
+            else:
+                where = LEADS[lead % len(LEADS)]
+                lead += 1
+            previous_heading = heading
             paragraph.append(f"{where} “{_quote_text(quote.text)}” {next(cites)}.")
             # A paragraph per point the section must make, or every three quotations.
             if len(paragraph) == 3 or number == len(quotes) - 1:

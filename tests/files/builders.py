@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -25,7 +26,8 @@ PDF_PAGES = [
         "Transparency about model inputs is therefore essential for safe clinical adoption.",
     ],
     [
-        "Bias audits found that triage models under-prioritised older patients with atypical symptoms.",
+        "Bias audits found that triage models under-prioritised older patients",
+        "with atypical symptoms.",
         "Regular external audits should accompany every deployment of algorithmic triage.",
     ],
 ]
@@ -90,6 +92,7 @@ def make_docx(*, author: str = "Amira Khan", title: str = "Nurses and Automated 
     document = docx.Document()
     document.core_properties.author = author
     document.core_properties.title = title
+    document.core_properties.created = datetime(2022, 3, 1, tzinfo=UTC)
     document.add_heading(title, level=0)
     document.add_heading("Workload", level=1)
     document.add_paragraph(
@@ -152,8 +155,13 @@ CSL_JSON = json.dumps(
         {
             "id": "obermeyer2019",
             "type": "article-journal",
-            "title": "Dissecting racial bias in an algorithm used to manage the health of populations",
-            "author": [{"family": "Obermeyer", "given": "Ziad"}, {"family": "Powers", "given": "Brian"}],
+            "title": (
+                "Dissecting racial bias in an algorithm used to manage the health of populations"
+            ),
+            "author": [
+                {"family": "Obermeyer", "given": "Ziad"},
+                {"family": "Powers", "given": "Brian"},
+            ],
             "issued": {"date-parts": [[2019, 10, 25]]},
             "container-title": "Science",
             "volume": "366",
@@ -187,6 +195,6 @@ def store_ready(user, name: str, data: bytes):
     from apps.files.tasks import extract_file
 
     file = store(user, name, data)
-    extract_file.apply(args=[str(file.id)])
+    extract_file.apply(args=(str(file.id),))
     file.refresh_from_db()
     return file

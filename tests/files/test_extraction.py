@@ -20,7 +20,8 @@ def test_pdf_text_is_chunked_per_page_with_metadata_from_its_properties(user):
     file = store_ready(user, "triage.pdf", make_pdf(metadata={**META, "/CreationDate": "D:2021"}))
     assert file.status == UploadedFile.Status.READY
     assert (file.page_count, file.progress) == (3, 100)
-    assert file.word_count and file.word_count > 40
+    assert file.word_count
+    assert file.word_count > 40
     chunks = list(file.chunks.order_by("ordinal"))
     assert [c.page for c in chunks] == [1, 2, 3]
     assert "under-prioritised older patients" in chunks[2].text
@@ -71,7 +72,9 @@ def test_text_in_latin_1_with_paragraph_locators(user):
 
 
 def test_markdown_headings_become_context_and_markup_is_dropped(user):
-    text = "# Field notes\n\n## Night shift\n\nThe **triage** screen was [often](http://x) ignored.\n"
+    text = (
+        "# Field notes\n\n## Night shift\n\nThe **triage** screen was [often](http://x) ignored.\n"
+    )
     file = store_ready(user, "notes.md", text.encode())
     chunk = file.chunks.get()
     assert (chunk.heading, chunk.text) == ("Night shift", "The triage screen was often ignored.")
@@ -92,7 +95,8 @@ def test_bibtex_entries_join_the_library_with_full_metadata(user):
     ]
     assert (smith.year, smith.container_title) == (2020, "Journal of Emergency Medicine")
     assert (smith.doi, smith.url) == ("10.1000/jem.2020.58", "https://example.org/triage")
-    assert smith.extra["volume"] == "58" and smith.extra["page"] == "201–210"
+    assert smith.extra["volume"] == "58"
+    assert smith.extra["page"] == "201–210"
     who = LibraryEntry.objects.get(owner=user, citation_key="who2021")
     assert who.authors == [{"literal": "World Health Organization"}]
     assert (who.csl_type, who.publisher) == ("report", "World Health Organization")
@@ -117,13 +121,12 @@ def test_csl_json_entries_join_the_library(user):
 def test_bibtex_without_any_readable_record_fails_and_leaves_nothing(user, media_root):
     file = store_ready(user, "empty.bib", b"@comment{nothing here}\n")
     assert (file.status, file.error_code) == (UploadedFile.Status.FAILED, "no_entries")
-    assert not LibraryEntry.objects.exists() and not TextChunk.objects.exists()
+    assert not LibraryEntry.objects.exists()
+    assert not TextChunk.objects.exists()
     assert stored_files(media_root) == []
 
 
-def test_a_pdf_that_makes_the_parser_loop_is_stopped_by_the_time_limit(
-    user, settings, media_root
-):
+def test_a_pdf_that_makes_the_parser_loop_is_stopped_by_the_time_limit(user, settings, media_root):
     settings.FILE_EXTRACT_TIME_LIMIT = 0.5
     file = store_ready(user, "loop.pdf", make_slow_pdf())
     assert (file.status, file.error_code) == (UploadedFile.Status.FAILED, "extraction_timeout")
@@ -131,7 +134,8 @@ def test_a_pdf_that_makes_the_parser_loop_is_stopped_by_the_time_limit(
     # Only the name and the reason are kept: no bytes, no chunks, no library entry.
     assert not file.blob
     assert stored_files(media_root) == []
-    assert not TextChunk.objects.exists() and not LibraryEntry.objects.exists()
+    assert not TextChunk.objects.exists()
+    assert not LibraryEntry.objects.exists()
 
 
 def test_a_pdf_damaged_past_its_header_fails_in_extraction(user, media_root):

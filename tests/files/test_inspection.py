@@ -21,7 +21,7 @@ from tests.files.builders import (
         ("paper.pdf", make_pdf(), FileKind.PDF),
         ("paper.txt", make_pdf(), FileKind.PDF),  # judged by content, not by the extension
         ("interviews.docx", make_docx(), FileKind.DOCX),
-        ("notes.txt", "Plain notes about triage.\n".encode(), FileKind.TEXT),
+        ("notes.txt", b"Plain notes about triage.\n", FileKind.TEXT),
         ("notes.md", b"# Notes\n\nSome *notes*.\n", FileKind.MARKDOWN),
         ("notes", b"# Notes\n\n- a list\n", FileKind.MARKDOWN),
         ("refs.bib", BIBTEX.encode(), FileKind.BIBTEX),

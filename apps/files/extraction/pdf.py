@@ -20,6 +20,7 @@ from apps.files.extraction.metadata import (
 from apps.files.extraction.types import Extraction, Passage, Work
 
 MAX_PAGES = 2000
+HEADING_WORDS = 12
 
 
 def _metadata(reader: PdfReader) -> dict[str, Any]:
@@ -35,6 +36,37 @@ def _metadata(reader: PdfReader) -> dict[str, Any]:
         return {"title": info.title, "author": info.author, "created": created}
     except (PyPdfError, ValueError, TypeError, KeyError):
         return {}
+
+
+def _is_heading(line: str, following: str) -> bool:
+    """A short line without closing punctuation, followed by one starting a sentence: in a PDF,
+    where lines carry no styles, that is how a title or heading looks."""
+    words = line.split()
+    return (
+        0 < len(words) <= HEADING_WORDS
+        and line.rstrip()[-1:] not in ".,;:!?-–"
+        and sum(c.isalpha() for c in line) > len(line) / 2
+        and following[:1].isupper()
+    )
+
+
+def _blocks(raw: str, heading: str) -> list[tuple[str, str]]:
+    """The page's text as (block, heading) pairs, headings taken out of the running text."""
+    lines = [line.strip() for line in raw.splitlines()]
+    blocks: list[tuple[str, str]] = []
+    current: list[str] = []
+    for index, line in enumerate(lines):
+        following = next((n for n in lines[index + 1 :] if n), "")
+        if line and _is_heading(line, following) and not (current and current[-1].endswith("-")):
+            if current:
+                blocks.append((normalise("\n".join(current)), heading))
+                current = []
+            heading = line[:300]
+            continue
+        current.append(line)
+    if current:
+        blocks.append((normalise("\n".join(current)), heading))
+    return [(b, h) for b, h in blocks if b] or [("", heading)]
 
 
 def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
@@ -57,6 +89,7 @@ def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
         notes.append(f"Only the first {MAX_PAGES} of {count} pages were read.")
     passages: list[Passage] = []
     first_page = ""
+    heading = ""
     unreadable = 0
     for number in range(1, min(count, MAX_PAGES) + 1):
         try:
@@ -71,8 +104,11 @@ def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
             continue
         if number == 1:
             first_page = raw  # lines intact: a title is a line of its own
-        text = normalise(raw)
-        passages.extend(Passage(piece, page=number) for piece in split_words(text))
+        for block, block_heading in _blocks(raw, heading):
+            heading = block_heading
+            passages.extend(
+                Passage(piece, page=number, heading=heading) for piece in split_words(block)
+            )
         progress(number * 100 // count)
     if unreadable:
         notes.append(f"{unreadable} damaged page(s) were skipped.")
