@@ -176,6 +176,7 @@ def render(outline: Outline, sources: tuple[Source, ...], style: str) -> tuple[s
     cites = iter(Citer(style=style, items=items.values()).cite(document_plan.uses))
     texts = []
     lead = 0
+    named: set[tuple[str, str]] = set()
     for index, (section, quotes) in enumerate(
         zip(outline.sections, document_plan.sections, strict=True)
     ):
@@ -187,15 +188,20 @@ def render(outline: Outline, sources: tuple[Source, ...], style: str) -> tuple[s
                 "",
             ]
         paragraph: list[str] = []
-        previous_heading = ""
         for number, quote in enumerate(quotes):
             heading = quote.source.heading
-            if heading and heading not in (quote.source.title, previous_heading):
+            # A heading is named the first time a work is quoted from under it: it tells the
+            # reader where the passage sits without repeating itself.
+            if (
+                heading
+                and heading != quote.source.title
+                and (quote.source.key, heading) not in named
+            ):
+                named.add((quote.source.key, heading))
                 where = f"Under the heading ‘{_quote_text(heading)}’, the text reads:"
             else:
                 where = LEADS[lead % len(LEADS)]
                 lead += 1
-            previous_heading = heading
             paragraph.append(f"{where} “{_quote_text(quote.text)}” {next(cites)}.")
             # A paragraph per point the section must make, or every three quotations.
             if len(paragraph) == 3 or number == len(quotes) - 1:

@@ -121,7 +121,7 @@ def test_api_upload_then_chat_to_cited_draft(token_client: Client):
     ("style", "heading", "cite"),
     [
         ("harvard", "Reference list", r"\(Smith, 2020, p\. \d\)"),
-        ("mla9", "Works Cited", r"\(Smith, \*Algorithmic Triage\* \d\)"),
+        ("mla9", "Works Cited", r"\(Smith, “Algorithmic Triage” \d\)"),
         ("chicago_author_date", "References", r"\(Smith 2020, \d\)"),
         ("ieee", "References", r"\[\d, p\. \d\]"),
     ],
