@@ -52,7 +52,7 @@ class WritingRequestForm(forms.Form):
         assert isinstance(attach, forms.ModelMultipleChoiceField)
         choices = attachable_files(user=user) if user is not None else UploadedFile.objects.none()
         attach.queryset = choices
-        if not choices.exists():
+        if not self.is_bound and not choices.exists():
             del self.fields["attach"]  # nothing to pick from: no empty checkbox list
         # Read per form: which models exist depends on the configuration.
         field = self.fields["model"]

@@ -38,7 +38,9 @@ def file_upload(request: AuthedRequest) -> HttpResponse:
     services.files_upload(owner=request.user, inspected=form.cleaned_data["uploads"])
     if not request.htmx:
         return redirect("files:list")
-    return render(request, "files/list.html#library", _list_context(request))
+    # The table with the new files, and a fresh upload form swapped in out of band.
+    context = {**_list_context(request), "oob": True}
+    return render(request, "files/list.html#after-upload", context)
 
 
 @login_required

@@ -169,3 +169,29 @@ def test_pages_need_a_login(client: Client):
     response = client.get(reverse("files:list"))
     assert response.status_code == 302
     assert "/accounts/login" in response["Location"]
+
+
+def test_htmx_upload_answers_the_table_and_a_fresh_form(auth_client: Client):
+    response = auth_client.post(
+        reverse("files:upload"),
+        {"uploads": [upload("triage.pdf", make_pdf())]},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="library"' in html
+    assert "triage.pdf" in html
+    assert 'hx-swap-oob="true"' in html
+
+
+def test_staff_see_files_sources_and_chunks_in_admin(client: Client, user):
+    from tests.factories import UserFactory
+
+    store_ready(user, "triage.pdf", make_pdf())
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    for model in ("uploadedfile", "libraryentry", "textchunk"):
+        response = client.get(reverse(f"admin:files_{model}_changelist"))
+        assert response.status_code == 200, model
+    file = UploadedFile.objects.get()
+    assert client.get(reverse("admin:files_uploadedfile_change", args=[file.id])).status_code == 200

@@ -17,6 +17,8 @@ from apps.pipeline.services import run_execute
 from apps.streaming.models import RunEvent
 from tests.files.builders import make_docx, make_pdf, upload
 
+pytestmark = pytest.mark.usefixtures("media_root")
+
 PROMPT = (
     "Write an essay on algorithmic triage in emergency departments: trust, bias and "
     "accountability, using the attached study and interviews."
