@@ -4,14 +4,16 @@ pipeline quotes and cites them, and the stream carries the cited draft."""
 from __future__ import annotations
 
 import re
+import shutil
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+from django.conf import settings
 
 from apps.accounts.services import api_token_create
 from apps.conversations.models import Run
-from apps.files.models import UploadedFile
 from tests.factories import UserFactory
 from tests.files.builders import make_docx, make_pdf
 from tests.live import LiveStack, iter_sse
@@ -80,5 +82,4 @@ def test_uploaded_pdf_and_docx_are_extracted_by_the_worker_and_cited(live_stack:
         assert "## References" in streamed
         assert run.quality_report["citations_ok"] is True
     finally:
-        for file in UploadedFile.objects.filter(owner=user):
-            file.blob.delete(save=False)
+        shutil.rmtree(Path(settings.MEDIA_ROOT) / str(user.id), ignore_errors=True)
