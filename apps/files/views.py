@@ -33,8 +33,11 @@ def file_list(request: AuthedRequest) -> HttpResponse:
 def file_upload(request: AuthedRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
+        if not request.htmx:
+            context = _list_context(request, form)
+            return render(request, "files/list.html", context, status=INVALID)
         response = render(request, "files/list.html#upload", {"form": form}, status=INVALID)
-        return reswap(retarget(response, "#upload"), "outerHTML") if request.htmx else response
+        return reswap(retarget(response, "#upload"), "outerHTML")
     services.files_upload(owner=request.user, inspected=form.cleaned_data["uploads"])
     if not request.htmx:
         return redirect("files:list")

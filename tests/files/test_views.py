@@ -69,6 +69,18 @@ def test_a_bad_file_is_named_in_the_error_and_nothing_is_stored(auth_client: Cli
     assert stored_files(media_root) == []
 
 
+def test_without_htmx_a_bad_file_shows_the_whole_page_with_the_error(
+    auth_client: Client, user, media_root
+):
+    store(user, "earlier.pdf", make_pdf())
+    response = auth_client.post(reverse("files:upload"), {"uploads": [upload("x.pdf", EXE)]})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "x.pdf: this is a Windows program" in html
+    assert "earlier.pdf" in html  # the page around the form, with the user's files
+    assert UploadedFile.objects.count() == 1
+
+
 def test_too_many_files_at_once(auth_client: Client, settings, media_root):
     settings.MAX_FILE_COUNT = 2
     files = [upload(f"n{i}.txt", f"note number {i}".encode()) for i in range(3)]
