@@ -59,12 +59,16 @@ def _source(chunk: TextChunk, score: float) -> Source:
         label, locator = "paragraph", str(chunk.paragraph)
     else:
         label, locator = "", ""
+    excerpt = chunk.text
+    if chunk.file.is_bibliography:
+        # A record's passage is its title then its abstract: only the abstract can be quoted.
+        excerpt = excerpt.removeprefix(entry.title).lstrip(". ") if entry.abstract else ""
     return Source(
         key=entry.id.hex,
         title=entry.title,
         authors=names,
         year=entry.year,
-        excerpt=chunk.text,
+        excerpt=excerpt,
         locator=locator,
         locator_label=label,
         heading=chunk.heading,

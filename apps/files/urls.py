@@ -9,6 +9,7 @@ app_name = "files"
 urlpatterns = [
     path("", views.file_list, name="list"),
     path("upload/", views.file_upload, name="upload"),
+    path("library/", views.library, name="library"),
     path("<uuid:file_id>/", views.file_detail, name="detail"),
     path("<uuid:file_id>/row/", views.file_row, name="row"),
     path("<uuid:file_id>/download/", views.file_download, name="download"),

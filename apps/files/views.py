@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +12,7 @@ from apps.core.http import AuthedRequest
 from apps.files import selectors, services
 from apps.files.forms import EntryForm, UploadForm
 
+LIBRARY_PAGE = 50
 INVALID = 422  # htmx swaps 422 responses: they carry the form with its errors
 
 
@@ -44,6 +46,14 @@ def file_upload(request: AuthedRequest) -> HttpResponse:
     # The table with the new files, and a fresh upload form swapped in out of band.
     context = {**_list_context(request), "oob": True}
     return render(request, "files/list.html#after-upload", context)
+
+
+@login_required
+@require_GET
+def library(request: AuthedRequest) -> HttpResponse:
+    entries = selectors.entries_for(user=request.user).order_by("title")
+    page = Paginator(entries, LIBRARY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "files/library.html", {"page": page})
 
 
 @login_required

@@ -46,3 +46,17 @@ def test_only_the_given_ready_files_are_searched(user, other_user):
     assert all(s.file_id == str(mine.id) for s in sources)
     assert rank_sources(file_ids=[], query="anything", limit=5) == []
     assert theirs.chunks.exists()
+
+
+def test_a_bibliography_record_is_quoted_by_its_abstract_only(user):
+    from tests.files.builders import BIBTEX
+
+    bib = store_ready(user, "refs.bib", BIBTEX.encode())
+    sources = rank_sources(file_ids=[bib.id], query="machine learning triage", limit=4)
+    smith = next(s for s in sources if s.title == "Machine Learning for Emergency Triage")
+    assert (
+        smith.excerpt == "We evaluate machine learning triage models in five emergency departments."
+    )
+    assert (smith.locator, smith.csl["container-title"]) == ("", "Journal of Emergency Medicine")
+    who = next(s for s in sources if s.title.startswith("Ethics and Governance"))
+    assert who.excerpt == ""  # no abstract: citable, but nothing to quote

@@ -207,3 +207,16 @@ def test_staff_see_files_sources_and_chunks_in_admin(client: Client, user):
         assert response.status_code == 200, model
     file = UploadedFile.objects.get()
     assert client.get(reverse("admin:files_uploadedfile_change", args=[file.id])).status_code == 200
+
+
+def test_library_lists_the_users_sources_with_their_metadata(auth_client: Client, user, other_user):
+    from tests.files.builders import BIBTEX
+
+    store_ready(user, "refs.bib", BIBTEX.encode())
+    store_ready(other_user, "theirs.pdf", make_pdf(metadata={"/Title": "Their secret paper"}))
+    html = auth_client.get(reverse("files:library")).content.decode()
+    assert "Machine Learning for Emergency Triage" in html
+    assert "Jane Smith; Karl Müller" in html
+    assert "Journal of Emergency Medicine" in html
+    assert "10.1000/jem.2020.58" in html
+    assert "Their secret paper" not in html

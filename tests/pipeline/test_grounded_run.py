@@ -178,3 +178,37 @@ def test_files_still_being_read_are_waited_for_then_skipped(auth_client: Client,
     assert research[-1]["sources_found"] == 0
     assert "not used, not readable: triage-study.pdf" in research[-1]["query"]
     assert finished.quality_report["mode"] == "plan"
+
+
+def test_a_bibtex_record_with_an_abstract_is_quoted_and_cited_without_a_page(
+    auth_client: Client, user
+):
+    from tests.files.builders import BIBTEX
+
+    auth_client.post(
+        reverse("conversations:create"),
+        {
+            "prompt": "Write an essay on machine learning for emergency triage.",
+            "writeup_type": "essay",
+            "citation_style": "apa7",
+            "academic_level": "undergraduate",
+            "target_word_count": 400,
+            "model": "offline",
+            "uploads": [
+                upload("refs.bib", BIBTEX.encode()),
+                upload("triage-study.pdf", make_pdf(metadata=PDF_META)),
+            ],
+        },
+    )
+    _extract_all()
+    finished, _ = _finish(Run.objects.get(conversation__user=user).id)
+    assert finished.result_message is not None
+    document = finished.result_message.content
+    assert "“We evaluate machine learning triage models in five emergency departments” " in document
+    assert "(Smith & Müller, 2020)" in document
+    references = document.split("## References\n\n")[1]
+    assert "Smith, J., & Müller, K. (2020). Machine Learning for Emergency Triage." in references
+    assert "https://doi.org/10.1000/jem.2020.58" in references
+    # The WHO record has no abstract: nothing to quote, so it is neither cited nor listed.
+    assert "World Health Organization" not in document
+    assert finished.quality_report["citations_ok"] is True

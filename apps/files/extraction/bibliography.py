@@ -88,7 +88,7 @@ def _doi(value: str) -> str:
 
 def _abstract_passage(work: Work) -> None:
     # An entry's abstract (or its title alone) is what ranking and quoting can use.
-    text = f"{work.title}. {work.abstract}".strip() if work.abstract else work.title
+    text = f"{work.title}. {work.abstract}" if work.abstract else work.title
     work.passages = [Passage(" ".join(text.split()))]
 
 
