@@ -276,6 +276,11 @@ MAX_FILE_SIZE = env_int("MAX_FILE_SIZE", 25 * 1024 * 1024, minimum=1024, maximum
 MAX_FILE_COUNT = env_int("MAX_FILE_COUNT", 20, minimum=1, maximum=1000)
 # Django's own hard stop sits above ours so that ours, with its clearer message, answers first.
 DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILE_COUNT * 2
+FILE_UPLOAD_HANDLERS = [
+    "apps.files.uploads.SizeLimitUploadHandler",  # drops the bytes of a file over the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A DOCX is a zip: refuse it before parsing when it would inflate past these (zip bombs).
 DOCX_MAX_UNCOMPRESSED = env_int(
     "DOCX_MAX_UNCOMPRESSED", 200 * 1024 * 1024, minimum=1024, maximum=1024**3

@@ -220,3 +220,18 @@ def test_library_lists_the_users_sources_with_their_metadata(auth_client: Client
     assert "Journal of Emergency Medicine" in html
     assert "10.1000/jem.2020.58" in html
     assert "Their secret paper" not in html
+
+
+def test_a_file_over_the_limit_is_not_kept_while_it_streams_in(
+    auth_client: Client, settings, media_root
+):
+    settings.MAX_FILE_SIZE = 64 * 1024
+    big = b"word " * 40_000  # 200 KB
+    response = auth_client.post(
+        reverse("files:upload"),
+        {"uploads": [upload("small.txt", b"a short note"), upload("huge.txt", big)]},
+    )
+    assert response.status_code == 422
+    assert "huge.txt: 195.3\xa0KB is over the 64.0\xa0KB limit." in response.content.decode()
+    assert not UploadedFile.objects.exists()
+    assert stored_files(media_root) == []
