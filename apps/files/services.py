@@ -96,7 +96,7 @@ def files_upload(*, owner: User, inspected: Sequence[Inspected]) -> list[Uploade
             _delete_blob(file)
         raise
     logger.info("event=files_uploaded owner=%s count=%s", owner.pk, len(written))
-    return result
+    return list({file.pk: file for file in result}.values())  # the same content sent twice
 
 
 def with_uploads(*, user: User, request: WritingRequest, form: forms.Form) -> WritingRequest:

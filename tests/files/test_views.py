@@ -235,3 +235,25 @@ def test_a_file_over_the_limit_is_not_kept_while_it_streams_in(
     assert "huge.txt: 195.3\xa0KB is over the 64.0\xa0KB limit." in response.content.decode()
     assert not UploadedFile.objects.exists()
     assert stored_files(media_root) == []
+
+
+def test_the_same_content_twice_in_one_request_is_one_file(auth_client: Client, user):
+    data = make_pdf()
+    auth_client.post(
+        reverse("files:upload"), {"uploads": [upload("a.pdf", data), upload("b.pdf", data)]}
+    )
+    assert UploadedFile.objects.filter(owner=user).count() == 1
+
+
+def test_content_that_failed_before_can_be_uploaded_again(auth_client: Client, user, settings):
+    from tests.files.builders import make_slow_pdf
+
+    settings.FILE_EXTRACT_TIME_LIMIT = 0.2
+    data = make_slow_pdf(200_000)
+    failed = store_ready(user, "loop.pdf", data)
+    assert failed.status == UploadedFile.Status.FAILED
+    auth_client.post(reverse("files:upload"), {"uploads": [upload("loop.pdf", data)]})
+    again = UploadedFile.objects.get(owner=user)
+    assert again.pk != failed.pk
+    assert again.status == UploadedFile.Status.UPLOADED
+    assert again.blob
