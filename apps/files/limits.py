@@ -10,6 +10,8 @@ from types import FrameType
 
 from apps.files.errors import ExtractionTimeout
 
+REPEAT = 0.25  # seconds between further alarms once the limit has passed
+
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
@@ -23,13 +25,19 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    active = True
+
     def expire(signum: int, frame: FrameType | None) -> None:
-        raise ExtractionTimeout
+        # Raised again every REPEAT seconds until the block is left: an alarm that lands in a
+        # finaliser or a parser's own `except BaseException` is swallowed, the next one is not.
+        if active:
+            raise ExtractionTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield
     finally:
+        active = False  # first: an alarm arriving while this block unwinds does nothing
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from apps.files.extraction.types import Extraction, Passage, Work
 
 MAX_PAGES = 2000
 HEADING_WORDS = 12
+_NUMBERED = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.)\s+\S")
 
 
 def _metadata(reader: PdfReader) -> dict[str, Any]:
@@ -38,16 +40,23 @@ def _metadata(reader: PdfReader) -> dict[str, Any]:
         return {}
 
 
-def _is_heading(line: str, following: str) -> bool:
-    """A short line without closing punctuation, followed by one starting a sentence: in a PDF,
-    where lines carry no styles, that is how a title or heading looks."""
+def _is_heading(line: str, previous: str, following: str) -> bool:
+    """In a PDF, where lines carry no styles, a heading is a short title-like line ("2.1 Data
+    Sources", "RESULTS", "Algorithmic Triage in Emergency Departments") that starts after a
+    finished sentence and is followed by one starting: a line broken mid-sentence before a
+    capitalised name is not one."""
     words = line.split()
-    return (
-        0 < len(words) <= HEADING_WORDS
-        and line.rstrip()[-1:] not in ".,;:!?-–"
-        and sum(c.isalpha() for c in line) > len(line) / 2
-        and following[:1].isupper()
+    if not 0 < len(words) <= HEADING_WORDS or line.rstrip()[-1:] in ".,;:!?-–":
+        return False
+    if previous and previous.rstrip()[-1:] not in ".!?:":
+        return False
+    if not following[:1].isupper() or sum(c.isalpha() for c in line) <= len(line) / 2:
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    title_case = bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(
+        long_words
     )
+    return title_case or line.isupper() or bool(_NUMBERED.match(line))
 
 
 def _blocks(raw: str, heading: str) -> list[tuple[str, str]]:
@@ -55,15 +64,18 @@ def _blocks(raw: str, heading: str) -> list[tuple[str, str]]:
     lines = [line.strip() for line in raw.splitlines()]
     blocks: list[tuple[str, str]] = []
     current: list[str] = []
+    previous = ""
     for index, line in enumerate(lines):
         following = next((n for n in lines[index + 1 :] if n), "")
-        if line and _is_heading(line, following) and not (current and current[-1].endswith("-")):
+        if line and _is_heading(line, previous, following):
             if current:
                 blocks.append((normalise("\n".join(current)), heading))
                 current = []
             heading = line[:300]
+            previous = line + ":"  # what follows a heading starts afresh
             continue
         current.append(line)
+        previous = line or previous
     if current:
         blocks.append((normalise("\n".join(current)), heading))
     return [(b, h) for b, h in blocks if b] or [("", heading)]
