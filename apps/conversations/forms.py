@@ -6,7 +6,7 @@ from django import forms
 
 from apps.conversations.models import AcademicLevel, CitationStyle, WriteupType
 from apps.conversations.types import WritingRequest
-from apps.files.forms import MultipleFileField
+from apps.files.forms import FileChoiceField, MultipleFileField
 from apps.files.models import UploadedFile
 from apps.files.selectors import attachable_files
 from apps.pipeline.providers.registry import available_models, default_model
@@ -39,7 +39,7 @@ class WritingRequestForm(forms.Form):
     model = forms.ChoiceField(label="Model", choices=())
     # The user's material: new uploads, and files uploaded before (apps.files).
     uploads = MultipleFileField(label="Attach files", required=False)
-    attach = forms.ModelMultipleChoiceField(
+    attach = FileChoiceField(
         label="Your files",
         queryset=UploadedFile.objects.none(),
         required=False,

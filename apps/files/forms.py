@@ -58,6 +58,13 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
+class FileChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """The user's files to attach, each saying whether it is still being read."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.original_name} (being read)" if obj.is_pending else obj.original_name
+
+
 class UploadForm(forms.Form):
     uploads = MultipleFileField(label="Add files")
 

@@ -23,8 +23,10 @@ def test_compose_form_has_a_file_input_and_a_picker_of_the_users_files(
     auth_client: Client, user, other_user
 ):
     store_ready(user, "triage.pdf", make_pdf())
+    store(user, "pending.docx", make_docx())
     store(other_user, "theirs.docx", make_docx())
     html = auth_client.get(reverse("conversations:list")).content.decode()
+    assert "pending.docx (being read)" in html
     assert 'type="file" name="uploads"' in html
     assert "multiple" in html
     assert 'enctype="multipart/form-data"' in html
