@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "apps.pipeline",
     "apps.streaming",
     "apps.api",
+    "apps.files",
     "apps.health",
     "apps.core",
 ]
@@ -266,6 +267,29 @@ LLM_BASE_URL = env_str("LLM_BASE_URL", "")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
 
 FLOWER_URL = env_str("FLOWER_URL", "http://127.0.0.1:5555/")
+
+# --- Uploads (docs/uploads.md) -------------------------------------------------------------------
+# Uploaded files live here, per user, under random names; never under static/ and never served
+# directly (MEDIA_URL is not routed): downloads go through an owner-only view.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MAX_FILE_SIZE = env_int("MAX_FILE_SIZE", 25 * 1024 * 1024, minimum=1024, maximum=1024**3)
+MAX_FILE_COUNT = env_int("MAX_FILE_COUNT", 20, minimum=1, maximum=1000)
+# Django's own hard stop sits above ours so that ours, with its clearer message, answers first.
+DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILE_COUNT * 2
+FILE_UPLOAD_HANDLERS = [
+    "apps.files.uploads.SizeLimitUploadHandler",  # drops the bytes of a file over the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A DOCX is a zip: refuse it before parsing when it would inflate past these (zip bombs).
+DOCX_MAX_UNCOMPRESSED = env_int(
+    "DOCX_MAX_UNCOMPRESSED", 200 * 1024 * 1024, minimum=1024, maximum=1024**3
+)
+DOCX_MAX_RATIO = env_int("DOCX_MAX_RATIO", 100, minimum=2, maximum=10_000)
+# Seconds one file's extraction may take before it is stopped and marked failed.
+FILE_EXTRACT_TIME_LIMIT = env_number("FILE_EXTRACT_TIME_LIMIT", 120, minimum=0.1, maximum=3600)
+# Seconds the research step waits for attached files still being extracted.
+FILE_WAIT_SECONDS = env_number("FILE_WAIT_SECONDS", 120, minimum=0, maximum=3600)
 
 # --- Logging: one JSON-ish line per record, to stdout --------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -40,3 +42,13 @@ def api_token(user: User) -> str:
 @pytest.fixture
 def token_client(api_token: str) -> Client:
     return Client(headers={"Authorization": f"Bearer {api_token}"})
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """Uploads go to the test's own directory, so "nothing left behind" can be checked by
+    listing it, and no test writes into the checkout's media/."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    return root

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.api import views
+from apps.api import files, views
 from apps.streaming import views as stream_views
 
 app_name = "api"
@@ -10,4 +10,6 @@ app_name = "api"
 urlpatterns = [
     path("chat", views.chat, name="chat"),
     path("stream/<str:trace_id>", stream_views.run_stream_json, name="stream"),
+    path("files/upload", files.upload, name="files_upload"),
+    path("files/<uuid:file_id>", files.detail, name="file_detail"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from typing import Any
@@ -12,6 +13,7 @@ from apps.conversations import selectors as conversation_selectors
 from apps.conversations import services as conversation_services
 from apps.conversations.forms import WritingRequestForm
 from apps.core.http import AuthedRequest, json_error
+from apps.files import selectors as files_selectors
 from apps.pipeline.providers.registry import default_model
 
 
@@ -25,6 +27,14 @@ def _parse_body(request: AuthedRequest) -> dict[str, Any] | HttpResponse:
     return body
 
 
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 @api_view(methods=("POST",))
 def chat(request: AuthedRequest) -> HttpResponse:
     body = _parse_body(request)
@@ -36,9 +46,12 @@ def chat(request: AuthedRequest) -> HttpResponse:
     file_ids = body.get("file_ids", [])
     if not isinstance(file_ids, list):
         return json_error(400, "validation_error", "file_ids must be a list of file ids.")
-    if file_ids:
-        # No file belongs to anyone yet: uploads arrive in a later release.
-        return json_error(404, "file_not_found", f"File {file_ids[0]} was not found.")
+    malformed = [f for f in file_ids if not _is_uuid(f)]
+    attached = [uuid.UUID(str(f)) for f in file_ids if _is_uuid(f)]
+    missing = malformed or files_selectors.missing_file_ids(user=request.user, file_ids=attached)
+    if missing:
+        # Another user's file is indistinguishable from one that does not exist.
+        return json_error(404, "file_not_found", f"File {missing[0]} was not found.")
 
     form = WritingRequestForm(form_data(body, params, default_model=default_model()))
     if not form.is_valid():
@@ -46,9 +59,10 @@ def chat(request: AuthedRequest) -> HttpResponse:
         first_field, messages = next(iter(errors.items()))
         return json_error(400, "validation_error", f"{first_field}: {messages[0]}", errors=errors)
 
+    writing = dataclasses.replace(form.to_request(), file_ids=tuple(attached))
     conversation_id = body.get("conversation_id")
     if conversation_id is None:
-        run = conversation_services.conversation_start(user=request.user, request=form.to_request())
+        run = conversation_services.conversation_start(user=request.user, request=writing)
     else:
         try:
             wanted = uuid.UUID(str(conversation_id))
@@ -62,9 +76,7 @@ def chat(request: AuthedRequest) -> HttpResponse:
         if conversation is None:
             return json_error(404, "not_found", "No conversation with this conversation_id.")
         try:
-            run = conversation_services.run_start(
-                conversation=conversation, request=form.to_request()
-            )
+            run = conversation_services.run_start(conversation=conversation, request=writing)
         except conversation_services.RunInProgress:
             return json_error(409, "run_in_progress", "This conversation has a run in progress.")
     return JsonResponse(

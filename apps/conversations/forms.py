@@ -6,6 +6,9 @@ from django import forms
 
 from apps.conversations.models import AcademicLevel, CitationStyle, WriteupType
 from apps.conversations.types import WritingRequest
+from apps.files.forms import FileChoiceField, MultipleFileField
+from apps.files.models import UploadedFile
+from apps.files.selectors import attachable_files
 from apps.pipeline.providers.registry import available_models, default_model
 
 PROMPT_MAX = 20_000
@@ -34,9 +37,23 @@ class WritingRequestForm(forms.Form):
         label="Words", min_value=WORDS_MIN, max_value=WORDS_MAX, initial=1000
     )
     model = forms.ChoiceField(label="Model", choices=())
+    # The user's material: new uploads, and files uploaded before (apps.files).
+    uploads = MultipleFileField(label="Attach files", required=False)
+    attach = FileChoiceField(
+        label="Your files",
+        queryset=UploadedFile.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        attach = self.fields["attach"]
+        assert isinstance(attach, forms.ModelMultipleChoiceField)
+        choices = attachable_files(user=user) if user is not None else UploadedFile.objects.none()
+        attach.queryset = choices
+        if not self.is_bound and not choices.exists():
+            del self.fields["attach"]  # nothing to pick from: no empty checkbox list
         # Read per form: which models exist depends on the configuration.
         field = self.fields["model"]
         assert isinstance(field, forms.ChoiceField)
@@ -56,6 +73,7 @@ class WritingRequestForm(forms.Form):
             academic_level=data["academic_level"],
             target_word_count=data["target_word_count"],
             model=data["model"],
+            file_ids=tuple(f.id for f in data.get("attach") or ()),
         )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.types import WritingRequest
+from apps.files.services import files_attach
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
         target_word_count=request.target_word_count,
         model=request.model,
     )
+    if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
+        files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
     conversation.save(update_fields=["updated_at"])
     transaction.on_commit(lambda: _enqueue(run.id))
     return run

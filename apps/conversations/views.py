@@ -11,6 +11,7 @@ from apps.conversations import selectors, services
 from apps.conversations.forms import WritingRequestForm, initial_from_run
 from apps.conversations.models import Conversation
 from apps.core.http import AuthedRequest
+from apps.files.services import with_uploads
 
 INVALID = 422  # htmx is configured to swap 422 responses: they carry the form with its errors
 
@@ -20,7 +21,9 @@ def _conversation_context(
 ) -> dict[str, object]:
     latest = selectors.latest_run(conversation=conversation)
     if form is None:
-        form = WritingRequestForm(initial=initial_from_run(latest) if latest else None)
+        form = WritingRequestForm(
+            initial=initial_from_run(latest) if latest else None, user=conversation.user
+        )
     return {
         "conversation": conversation,
         "cards": selectors.run_cards(conversation=conversation),
@@ -36,20 +39,21 @@ def conversation_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "conversations/list.html",
-        {"conversations": conversations, "form": WritingRequestForm()},
+        {"conversations": conversations, "form": WritingRequestForm(user=request.user)},
     )
 
 
 @login_required
 @require_POST
 def conversation_create(request: AuthedRequest) -> HttpResponse:
-    form = WritingRequestForm(request.POST)
+    form = WritingRequestForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         response = render(
             request, "conversations/list.html#compose", {"form": form}, status=INVALID
         )
         return reswap(retarget(response, "#compose"), "outerHTML") if request.htmx else response
-    run = services.conversation_start(user=request.user, request=form.to_request())
+    writing = with_uploads(user=request.user, request=form.to_request(), form=form)
+    run = services.conversation_start(user=request.user, request=writing)
     url = reverse("conversations:detail", args=[run.conversation_id])
     if not request.htmx:
         return redirect(url)
@@ -72,10 +76,11 @@ def conversation_follow_up(request: AuthedRequest, conversation_id: str) -> Http
     conversation = get_object_or_404(
         selectors.conversations_for(user=request.user), pk=conversation_id
     )
-    form = WritingRequestForm(request.POST)
+    form = WritingRequestForm(request.POST, request.FILES, user=request.user)
     if form.is_valid():
         try:
-            run = services.run_start(conversation=conversation, request=form.to_request())
+            writing = with_uploads(user=request.user, request=form.to_request(), form=form)
+            run = services.run_start(conversation=conversation, request=writing)
         except services.RunInProgress:
             form.add_error(None, "A run is still in progress: wait for it to finish first.")
     if form.errors:

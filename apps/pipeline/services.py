@@ -9,6 +9,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from apps.conversations import services as conversation_services
 from apps.conversations.models import Conversation, Run
 from apps.conversations.types import WritingRequest
+from apps.files import selectors as files_selectors
 from apps.pipeline.providers.base import ProviderError
 from apps.pipeline.state import PipelineState
 from apps.pipeline.steps import STEPS
@@ -35,6 +36,7 @@ def _state_for(run: Run) -> PipelineState:
         academic_level=run.academic_level,
         target_word_count=run.target_word_count,
         model=run.model,
+        file_ids=files_selectors.conversation_file_ids(conversation_id=conversation.id),
     )
     return PipelineState(
         run_id=run.id,

@@ -24,12 +24,19 @@ class Route:
 class Source:
     """Something retrieved that may be cited: only retrieved sources can be cited."""
 
-    key: str
+    key: str  # the work's citation key: passages of one work share it
     title: str
     authors: tuple[str, ...]
     year: int | None
     excerpt: str
-    locator: str = ""  # page or heading
+    locator: str = ""  # where the excerpt is: the page (or paragraph) number
+    locator_label: str = ""  # what `locator` counts, as CSL names it: "page" or "paragraph"
+    heading: str = ""  # the heading the excerpt sits under, if any
+    file_id: str = ""  # the uploaded file the excerpt came from
+    chunk_id: int | None = None
+    score: float = field(default=0.0, compare=False)  # relevance to the request
+    # The work's CSL-JSON, from which citations and references are formatted.
+    csl: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class PipelineState:
     document: str = ""
     cited_keys: set[str] = field(default_factory=set)
     references: list[str] = field(default_factory=list)
+    reference_keys: list[str] = field(default_factory=list)  # the works `references` lists
     usage: Usage | None = None
     quality: dict[str, Any] = field(default_factory=dict)
 

@@ -1,7 +1,9 @@
 """The built-in provider used when no model is configured: deterministic and grounded.
 
 With no material it writes a structured plan: every section with its word budget, what it must
-argue and what it must cite. It never invents a source.
+argue and what it must cite. With the user's material it writes grounded extractive text: each
+section quotes the passages most relevant to it, cited with page numbers (apps.pipeline.grounding).
+It never invents a source.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
+from apps.pipeline import grounding
 from apps.pipeline.providers.base import SectionTask, TextDelta
 from apps.pipeline.state import Usage
 from apps.pipeline.text import word_count
@@ -21,12 +24,15 @@ _CHUNK = re.compile(r"\S+\s*|\s+")
 
 class OfflineProvider:
     name = "offline"
-    label = "Offline — no AI model: a structured plan built from your request"
+    label = "Offline — no AI model: a plan, or cited passages from your files"
 
     def __init__(self, *, delay: float | None = None) -> None:
         self._delay = settings.OFFLINE_STREAM_DELAY if delay is None else delay
 
     def section_text(self, task: SectionTask) -> str:
+        if task.sources:
+            style = task.request.citation_style
+            return grounding.render(task.outline, task.sources, style)[task.index]
         section = task.section
         lines = [
             f"## {task.index + 1}. {section.title}",
@@ -38,10 +44,7 @@ class OfflineProvider:
         ]
         lines.extend(f"- {point}" for point in section.points)
         lines.append("")
-        if task.sources:
-            cite = "; ".join(source.title for source in task.sources[:3])
-            lines.append(f"**Evidence to cite:** {section.evidence} Start from: {cite}.")
-        elif section.evidence.startswith("None"):
+        if section.evidence.startswith("None"):
             lines.append(f"**Evidence to cite:** {section.evidence}")
         else:
             lines.append(

@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
+from apps.files.research import rank_sources, wait_for_files
 from apps.pipeline.state import PipelineState
 from apps.pipeline.text import keywords
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
+AGENT = "user_material"
+WORDS_PER_PASSAGE = 60  # words of the draft one retrieved passage can carry, roughly
+
+
+def passage_limit(state: PipelineState) -> int:
+    """How many passages to retrieve: enough to fill the target, more for advanced runs."""
+    limit = max(6, min(40, state.request.target_word_count // WORDS_PER_PASSAGE))
+    if state.route is not None and state.route.advanced:
+        limit = min(60, limit * 3 // 2)
+    return limit
+
 
 def run(state: PipelineState, events: RunPublisher) -> None:
-    terms = keywords(state.original_prompt + " " + state.request.prompt)
+    text = state.original_prompt + " " + state.request.prompt
+    terms = keywords(text)
     query = " ".join(terms) or state.request.prompt[:80]
-    events.publish(
-        EventType.RESEARCH, query=query, sources_found=0, agent="user_material", status="started"
+    events.publish(EventType.RESEARCH, query=query, sources_found=0, agent=AGENT, status="started")
+
+    def waiting(pending: int) -> None:
+        events.publish(
+            EventType.RESEARCH,
+            query=f"waiting for {pending} attached file(s) to be read",
+            sources_found=0,
+            agent=AGENT,
+            status="progress",
+        )
+
+    files = wait_for_files(
+        conversation_id=state.conversation_id,
+        timeout=settings.FILE_WAIT_SECONDS,
+        on_wait=waiting,
     )
-    # The user's own material is the only source for now: uploads land in a later issue, and a
-    # conversation without material has nothing to cite, so nothing is.
-    state.sources = []
+    ready = [f.id for f in files if f.is_ready]
+    # The whole prompt is the query: BM25 weighs its words, the keywords are for people.
+    state.sources = rank_sources(file_ids=ready, query=text, limit=passage_limit(state))
+    unusable = [f.original_name for f in files if not f.is_ready]
     events.publish(
         EventType.RESEARCH,
-        query=query,
+        query=query + (f" (not used, not readable: {', '.join(unusable)})" if unusable else ""),
         sources_found=len(state.sources),
-        agent="user_material",
+        agent=AGENT,
         status="completed",
     )

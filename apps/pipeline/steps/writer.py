@@ -45,7 +45,15 @@ def _header(state: PipelineState, provider_name: str) -> str:
     lines = [f"# {state.outline.title}", ""]
     if state.is_revision:
         lines += [f"> Revision requested: “{topic_phrase(state.request.prompt)}”", ""]
-    if provider_name == "offline":
+    if provider_name == "offline" and state.sources:
+        lines += [
+            f"*{kind}, {state.request.target_word_count:,} words in "
+            f"{len(state.outline.sections)} sections. Written offline, without an AI model: "
+            "each section quotes the passages of your material most relevant to it, cited with "
+            "their page or paragraph.*",
+            "",
+        ]
+    elif provider_name == "offline":
         lines += [
             f"*{kind} plan, {state.request.target_word_count:,} words in "
             f"{len(state.outline.sections)} sections. Written offline, without an AI model: "
