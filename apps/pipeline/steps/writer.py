@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from apps.conversations.models import WriteupType
-from apps.pipeline.providers.base import SectionTask, TextDelta
-from apps.pipeline.providers.registry import get_provider
+from apps.pipeline.cancel import CancelToken
+from apps.pipeline.providers.base import Provider, ProviderError, SectionTask, TextDelta
+from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
 from apps.pipeline.state import PipelineState, Usage
+from apps.pipeline.steps import lengths
 from apps.pipeline.text import topic_phrase, word_count
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
@@ -14,15 +16,24 @@ PROGRESS_STEP = 10  # a writing event each time a section's bar moves this many 
 
 
 class Draft:
-    """The document as streamed so far; what is appended here is exactly what readers get."""
+    """The document as streamed so far; what is appended here is exactly what readers get.
+    It is the run's text so far (state.document), so a run that fails or is stopped keeps it,
+    and every delta is a point where a stop request is noticed."""
 
-    def __init__(self, events: RunPublisher) -> None:
-        self.text = ""
-        self._events = events
+    def __init__(self, events: RunPublisher, state: PipelineState) -> None:
+        self.events = events
+        self.cancel: CancelToken = state.cancel
+        self._state = state
+        self._state.document = ""
+
+    @property
+    def text(self) -> str:
+        return self._state.document
 
     def append(self, delta: str) -> None:
-        self.text += delta
-        self._events.content(delta, word_count=word_count(self.text))
+        self.cancel.check()
+        self._state.document += delta
+        self.events.content(delta, word_count=word_count(self._state.document))
 
 
 def _header(state: PipelineState, provider_name: str) -> str:
@@ -31,7 +42,7 @@ def _header(state: PipelineState, provider_name: str) -> str:
     lines = [f"# {state.outline.title}", ""]
     if state.is_revision:
         lines += [f"> Revision requested: “{topic_phrase(state.request.prompt)}”", ""]
-    if provider_name == "offline":
+    if provider_name == OFFLINE_MODEL:
         lines += [
             f"*{kind} plan, {state.request.target_word_count:,} words in "
             f"{len(state.outline.sections)} sections. Written offline, without an AI model: "
@@ -41,13 +52,26 @@ def _header(state: PipelineState, provider_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _provider(model: str) -> Provider:
+    try:
+        return get_provider(model)
+    except LookupError:
+        raise ProviderError(
+            "provider_not_configured",
+            f"The model {model!r} is no longer configured; choose another model and resend.",
+        ) from None
+
+
 def run(state: PipelineState, events: RunPublisher) -> None:
     assert state.outline is not None
-    provider = get_provider(state.request.model)
-    draft = Draft(events)
+    provider = _provider(state.request.model)
+    draft = Draft(events, state)
     draft.append(_header(state, provider.name))
-    usage = Usage(model=provider.name)
-    for index, section in enumerate(state.outline.sections):
+    # Kept on the state as it grows: a run that fails half-way still records what it spent.
+    usage = state.usage = Usage(model=provider.name)
+    sections = state.outline.sections
+    budgets = [s.budget for s in sections]
+    for index, section in enumerate(sections):
         task = SectionTask(
             request=state.request,
             topic=state.outline.title,
@@ -56,27 +80,24 @@ def run(state: PipelineState, events: RunPublisher) -> None:
             section=section,
             sources=tuple(state.sources),
             revision_of=state.previous_draft,
+            original_prompt=state.original_prompt,
         )
-        expected = provider.expected_words(task)
-        written = ""
-        reported = 0
-        for item in provider.write_section(task):
-            if isinstance(item, Usage):
-                usage.add(item)
-                continue
-            assert isinstance(item, TextDelta)
-            written += item.text
-            draft.append(item.text)
-            progress = min(99, word_count(written) * 100 // expected)
-            if progress - reported >= PROGRESS_STEP:
-                reported = progress
-                events.publish(
-                    EventType.WRITING,
-                    section=section.title,
-                    progress=progress,
-                    word_count=word_count(written),
-                    agent="writer",
-                )
+        if provider.name == OFFLINE_MODEL:
+            written = _write_offline(provider, task, draft, usage)
+        else:
+            # A real model writes to plan: the heading is ours, the body is steered to budget.
+            target = lengths.body_target(
+                target=state.request.target_word_count,
+                written=word_count(draft.text),
+                budgets=budgets,
+                index=index,
+                title=section.title,
+            )
+            draft.append(lengths.heading(index, section.title))
+            written = lengths.write_section(
+                provider=provider, task=task, target=target, draft=draft, usage=usage
+            )
+            draft.append("\n\n")
         events.publish(
             EventType.WRITING,
             section=section.title,
@@ -84,5 +105,27 @@ def run(state: PipelineState, events: RunPublisher) -> None:
             word_count=word_count(written),
             agent="writer",
         )
-    state.document = draft.text
-    state.usage = usage
+
+
+def _write_offline(provider: Provider, task: SectionTask, draft: Draft, usage: Usage) -> str:
+    expected = provider.expected_words(task)
+    written = ""
+    reported = 0
+    for item in provider.write_section(task):
+        if isinstance(item, Usage):
+            usage.add(item)
+            continue
+        assert isinstance(item, TextDelta)
+        written += item.text
+        draft.append(item.text)
+        progress = min(99, word_count(written) * 100 // expected)
+        if progress - reported >= PROGRESS_STEP:
+            reported = progress
+            draft.events.publish(
+                EventType.WRITING,
+                section=task.section.title,
+                progress=progress,
+                word_count=word_count(written),
+                agent="writer",
+            )
+    return written

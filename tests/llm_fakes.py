@@ -1,0 +1,250 @@
+"""HTTP-level fakes of the model providers, replaying their real streaming wire formats.
+
+The official SDKs (openai 3.x, anthropic 2.x) send requests through HTTPX2 and its httpcore2
+connection pool, which respx (written for HTTPX) does not patch out of the box. `HTTPCore2Mocker`
+teaches respx to: it patches httpcore2's pools exactly as respx's own `httpcore` mocker patches
+httpcore's, so the SDKs run unmodified (their retries, timeouts, SSE parsing) and only the socket
+is replaced. A request no route matches fails the test: nothing reaches the network.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import httpcore2
+import httpx
+from respx.mocks import AbstractRequestMocker
+from respx.patterns import parse_url
+
+
+class HTTPCore2Mocker(AbstractRequestMocker):
+    name = "httpcore2"
+    targets = [
+        "httpcore2._sync.connection.HTTPConnection",
+        "httpcore2._sync.connection_pool.ConnectionPool",
+        "httpcore2._sync.http_proxy.HTTPProxy",
+        "httpcore2._async.connection.AsyncHTTPConnection",
+        "httpcore2._async.connection_pool.AsyncConnectionPool",
+        "httpcore2._async.http_proxy.AsyncHTTPProxy",
+    ]
+    target_methods = ["handle_request", "handle_async_request"]
+
+    @classmethod
+    def prepare_sync_request(cls, httpx_request, **kwargs):
+        httpx_request, kwargs = super().prepare_sync_request(httpx_request, **kwargs)  # type: ignore[no-untyped-call]
+        kwargs["request"].stream = httpx_request.stream
+        return httpx_request, kwargs
+
+    @classmethod
+    def to_httpx_request(cls, **kwargs):
+        request = kwargs["request"]
+        method = request.method.decode("ascii")
+        raw_url = (request.url.scheme, request.url.host, request.url.port, request.url.target)
+        return httpx.Request(
+            method,
+            parse_url(raw_url),
+            headers=request.headers,
+            stream=_Body(request.stream),
+            extensions=request.extensions,
+        )
+
+    @classmethod
+    def from_sync_httpx_response(cls, httpx_response, target, **kwargs):
+        return httpcore2.Response(
+            status=httpx_response.status_code,
+            headers=httpx_response.headers.raw,
+            content=httpx_response.stream,
+            extensions=httpx_response.extensions,
+        )
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+
+
+class Stream(httpx.SyncByteStream):
+    """A response body sent piece by piece. A piece may be a callable (run when the client reads
+    that far: a user clicking stop mid-stream, say) or an exception (the connection breaking)."""
+
+    def __init__(self, pieces: Iterable[bytes | BaseException | Callable[[], Any]]) -> None:
+        self.pieces = list(pieces)
+        self.sent = 0  # how many pieces the client actually read
+
+    def __iter__(self) -> Iterator[bytes]:
+        for piece in self.pieces:
+            if isinstance(piece, BaseException):
+                raise piece
+            if callable(piece):
+                piece()
+                continue
+            self.sent += 1
+            yield piece
+
+
+def pause(seconds: float) -> Callable[[], None]:
+    return lambda: time.sleep(seconds)
+
+
+def cut_connection() -> httpcore2.RemoteProtocolError:
+    return httpcore2.RemoteProtocolError("peer closed connection without sending complete body")
+
+
+# --- OpenAI Chat Completions: `data: {chat.completion.chunk}` lines, a usage chunk, [DONE] ------
+
+
+def openai_chunk(
+    *, content: str | None = None, finish: str | None = None, role: bool = False
+) -> dict[str, Any]:
+    delta: dict[str, Any] = {}
+    if role:
+        delta["role"] = "assistant"
+        delta["content"] = ""
+        delta["refusal"] = None
+    if content is not None:
+        delta["content"] = content
+    return {
+        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+        "object": "chat.completion.chunk",
+        "created": 1741570283,
+        "model": "gpt-4o-mini-2024-07-18",
+        "service_tier": "default",
+        "system_fingerprint": "fp_06737a9306",
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        "usage": None,
+    }
+
+
+def openai_usage_chunk(tokens_in: int, tokens_out: int) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
+        "object": "chat.completion.chunk",
+        "created": 1741570283,
+        "model": "gpt-4o-mini-2024-07-18",
+        "system_fingerprint": "fp_06737a9306",
+        "choices": [],
+        "usage": {
+            "prompt_tokens": tokens_in,
+            "completion_tokens": tokens_out,
+            "total_tokens": tokens_in + tokens_out,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
+        },
+    }
+
+
+def sse_data(payload: dict[str, Any] | str) -> bytes:
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return f"data: {text}\n\n".encode()
+
+
+def openai_pieces(
+    deltas: Iterable[str], *, tokens_in: int = 120, tokens_out: int | None = None
+) -> list[bytes]:
+    """The full wire body of a streamed completion: role chunk, one chunk per delta, the
+    finish_reason chunk, the usage chunk (stream_options.include_usage) and [DONE]."""
+    deltas = list(deltas)
+    out = [sse_data(openai_chunk(role=True))]
+    out += [sse_data(openai_chunk(content=d)) for d in deltas]
+    out.append(sse_data(openai_chunk(finish="stop")))
+    words = sum(len(d.split()) for d in deltas)
+    out.append(sse_data(openai_usage_chunk(tokens_in, tokens_out or round(words * 1.3) + 1)))
+    out.append(sse_data("[DONE]"))
+    return out
+
+
+def openai_response(pieces: Iterable[bytes | BaseException | Callable[[], Any]]) -> httpx.Response:
+    return httpx.Response(
+        200,
+        headers={"content-type": "text/event-stream; charset=utf-8", "x-request-id": "req_fake"},
+        stream=Stream(pieces),
+    )
+
+
+def openai_error(status: int, code: str, message: str, **headers: str) -> httpx.Response:
+    body = {"error": {"message": message, "type": code, "param": None, "code": code}}
+    return httpx.Response(status, json=body, headers=headers)
+
+
+# --- Anthropic Messages: `event: <type>` + `data: {...}` ---------------------------------------
+
+
+def anthropic_event(kind: str, data: dict[str, Any]) -> bytes:
+    return f"event: {kind}\ndata: {json.dumps({'type': kind, **data})}\n\n".encode()
+
+
+def anthropic_pieces(
+    deltas: Iterable[str], *, tokens_in: int = 140, tokens_out: int | None = None
+) -> list[bytes]:
+    deltas = list(deltas)
+    words = sum(len(d.split()) for d in deltas)
+    message: dict[str, Any] = {
+        "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "model": "claude-sonnet-4-5-20250929",
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": tokens_in,
+            "cache_creation_input_tokens": 0,
+            "cache_read_input_tokens": 0,
+            "output_tokens": 1,
+        },
+    }
+    out = [
+        anthropic_event("message_start", {"message": message}),
+        anthropic_event(
+            "content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}
+        ),
+        anthropic_event("ping", {}),
+    ]
+    out += [
+        anthropic_event(
+            "content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": d}}
+        )
+        for d in deltas
+    ]
+    out += [
+        anthropic_event("content_block_stop", {"index": 0}),
+        anthropic_event(
+            "message_delta",
+            {
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": tokens_out or round(words * 1.3) + 1},
+            },
+        ),
+        anthropic_event("message_stop", {}),
+    ]
+    return out
+
+
+def anthropic_response(
+    pieces: Iterable[bytes | BaseException | Callable[[], Any]],
+) -> httpx.Response:
+    return httpx.Response(
+        200,
+        headers={"content-type": "text/event-stream; charset=utf-8", "request-id": "req_fake"},
+        stream=Stream(pieces),
+    )
+
+
+def anthropic_error(status: int, kind: str, message: str, **headers: str) -> httpx.Response:
+    body = {"type": "error", "error": {"type": kind, "message": message}}
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def words(n: int, *, sentence: int = 12, start: int = 0) -> list[str]:
+    """`n` words of prose in sentences of `sentence` words, as one delta per word."""
+    out = []
+    for i in range(start, start + n):
+        end = (i + 1 - start) % sentence == 0 or i == start + n - 1
+        out.append(f"word{i}{'.' if end else ''} ")
+    return out
