@@ -248,3 +248,41 @@ def words(n: int, *, sentence: int = 12, start: int = 0) -> list[str]:
         end = (i + 1 - start) % sentence == 0 or i == start + n - 1
         out.append(f"word{i}{'.' if end else ''} ")
     return out
+
+
+def section_task(**changes: Any) -> Any:
+    """A SectionTask for the second section of a 1,000-word undergraduate essay."""
+    import uuid
+    from dataclasses import replace
+
+    from apps.conversations.types import WritingRequest
+    from apps.pipeline.providers.base import SectionTask
+    from apps.pipeline.state import PipelineState
+    from apps.pipeline.steps import outline, router
+
+    request = WritingRequest(
+        prompt="Write an essay on the ethics of artificial intelligence in healthcare.",
+        writeup_type="essay",
+        citation_style="apa7",
+        academic_level="undergraduate",
+        target_word_count=1000,
+        model=changes.pop("model", "gpt-4o-mini"),
+    )
+    state = PipelineState(
+        run_id=uuid.uuid4(),
+        conversation_id=uuid.uuid4(),
+        request=request,
+        original_prompt=request.prompt,
+    )
+    state.route = router.score(state)
+    plan = outline.build(state)
+    task = SectionTask(
+        request=request,
+        topic=plan.title,
+        outline=plan,
+        index=1,
+        section=plan.sections[1],
+        sources=(),
+        original_prompt=request.prompt,
+    )
+    return replace(task, **changes)
