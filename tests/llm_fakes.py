@@ -10,6 +10,7 @@ is replaced. A request no route matches fails the test: nothing reaches the netw
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -34,7 +35,7 @@ class HTTPCore2Mocker(AbstractRequestMocker):
 
     @classmethod
     def prepare_sync_request(cls, httpx_request, **kwargs):
-        httpx_request, kwargs = super().prepare_sync_request(httpx_request, **kwargs)  # type: ignore[no-untyped-call]
+        httpx_request, kwargs = super().prepare_sync_request(httpx_request, **kwargs)
         kwargs["request"].stream = httpx_request.stream
         return httpx_request, kwargs
 
@@ -159,11 +160,13 @@ def openai_pieces(
     return out
 
 
-def openai_response(pieces: Iterable[bytes | BaseException | Callable[[], Any]]) -> httpx.Response:
+def openai_response(
+    pieces: Stream | Iterable[bytes | BaseException | Callable[[], Any]],
+) -> httpx.Response:
     return httpx.Response(
         200,
         headers={"content-type": "text/event-stream; charset=utf-8", "x-request-id": "req_fake"},
-        stream=Stream(pieces),
+        stream=pieces if isinstance(pieces, Stream) else Stream(pieces),
     )
 
 
@@ -286,3 +289,25 @@ def section_task(**changes: Any) -> Any:
         original_prompt=request.prompt,
     )
     return replace(task, **changes)
+
+
+_LENGTH = re.compile(r"about (\d+) (?:more )?words")
+
+
+def sloppy_openai_model(
+    ratio: float, calls: list[dict[str, Any]] | None = None
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A fake chat model that writes `ratio` times the words each call asks for, one word per
+    delta, in sentences: too short below 1, too long above."""
+    counter = iter(range(10**6))
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if calls is not None:
+            calls.append(body)
+        match = _LENGTH.search(body["messages"][-1]["content"])
+        assert match, "every section prompt states its length"
+        n = max(1, round(int(match.group(1)) * ratio))
+        return openai_response(openai_pieces(words(n, start=next(counter) * 10_000)))
+
+    return respond

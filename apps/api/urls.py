@@ -10,4 +10,5 @@ app_name = "api"
 urlpatterns = [
     path("chat", views.chat, name="chat"),
     path("stream/<str:trace_id>", stream_views.run_stream_json, name="stream"),
+    path("runs/<str:run_id>/cancel", views.run_cancel, name="run_cancel"),
 ]

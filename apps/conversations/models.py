@@ -135,3 +135,12 @@ class Run(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class RunUsage(Run):
+    """Runs seen by spending: the admin's usage per user and month."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "usage per user and month"
+        verbose_name_plural = "usage per user and month"

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from apps.pipeline.providers.anthropic_provider import AnthropicProvider
-from apps.pipeline.providers.base import ProviderError
+from apps.pipeline.providers.base import ProviderError, TextDelta
 from apps.pipeline.state import Usage
 from tests.llm_fakes import (
     anthropic_error,
@@ -27,7 +27,8 @@ def anthropic_configured(settings):
 
 
 def collect(task=None):
-    deltas, usage = [], []
+    deltas: list[TextDelta | Usage] = []
+    usage: list[TextDelta | Usage] = []
     for item in AnthropicProvider(model=MODEL).write_section(task or section_task(model=MODEL)):
         (usage if isinstance(item, Usage) else deltas).append(item)
     return deltas, usage
@@ -43,16 +44,21 @@ def test_streams_text_deltas_and_usage_from_message_start_and_message_delta(llm_
 
     assert [d.text for d in deltas] == ["Consent ", "matters."]
     # Input from message_start, output from message_delta's running total; haiku: $1 / $5.
-    assert usage == [Usage(MODEL, 2000, 500, pytest.approx(0.002 + 0.0025))]
+    (reported,) = usage
+    assert isinstance(reported, Usage)
+    assert (reported.model, reported.tokens_in, reported.tokens_out) == (MODEL, 2000, 500)
+    assert reported.cost_usd == pytest.approx(0.002 + 0.0025)
     request = route.calls.last.request
     # This SDK release authenticates with a bearer token (older ones sent x-api-key).
     assert "sk-ant-test" in (
         request.headers.get("authorization", "") + request.headers.get("x-api-key", "")
     )
     body = json.loads(request.content)
-    assert body["model"] == MODEL and body["stream"] is True
+    assert body["model"] == MODEL
+    assert body["stream"] is True
     assert body["max_tokens"] > 2 * section_task().section.budget
-    assert "<material>" in body["system"] and body["messages"][0]["role"] == "user"
+    assert "<material>" in body["system"]
+    assert body["messages"][0]["role"] == "user"
 
 
 def test_overloaded_then_success_is_retried(llm_http):
@@ -93,17 +99,19 @@ def test_a_stream_cut_off_mid_way_yields_the_text_so_far_then_fails(llm_http):
     pieces = anthropic_pieces(["One ", "two ", "three."])
     # message_start, content_block_start, ping, two deltas, then the connection drops.
     llm_http.post(URL).mock(return_value=anthropic_response([*pieces[:5], cut_connection()]))
-    seen = []
-    with pytest.raises(ProviderError) as caught:
+    seen: list[TextDelta | Usage] = []
+    with pytest.raises(ProviderError) as caught:  # noqa: PT012 — the text before the cut counts
         for item in AnthropicProvider(model=MODEL).write_section(section_task(model=MODEL)):
             seen.append(item)
     assert caught.value.code == "provider_unavailable"
-    assert [d.text for d in seen] == ["One ", "two "]
+    assert [d.text for d in seen if isinstance(d, TextDelta)] == ["One ", "two "]
 
 
 def test_an_error_event_mid_stream_fails_the_call(llm_http):
     pieces = anthropic_pieces(["Start."])
-    error = anthropic_event("error", {"error": {"type": "overloaded_error", "message": "Overloaded"}})
+    error = anthropic_event(
+        "error", {"error": {"type": "overloaded_error", "message": "Overloaded"}}
+    )
     llm_http.post(URL).mock(return_value=anthropic_response([*pieces[:4], error]))
     with pytest.raises(ProviderError) as caught:
         collect()

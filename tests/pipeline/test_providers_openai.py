@@ -23,7 +23,8 @@ pytestmark = pytest.mark.usefixtures("openai_configured")
 
 
 def collect(provider, task):
-    deltas, usage = [], []
+    deltas: list[TextDelta | Usage] = []
+    usage: list[TextDelta | Usage] = []
     for item in provider.write_section(task):
         (usage if isinstance(item, Usage) else deltas).append(item)
     return deltas, usage
@@ -40,7 +41,10 @@ def test_streams_deltas_then_one_usage_priced_from_the_table(llm_http):
     assert [d.text for d in deltas] == ["Machine ", "learning ", "helps."]
     assert all(isinstance(d, TextDelta) for d in deltas)
     # gpt-4o-mini: $0.15 in and $0.60 out per million tokens.
-    assert usage == [Usage("gpt-4o-mini", 1000, 2000, pytest.approx(0.00015 + 0.0012))]
+    (reported,) = usage
+    assert isinstance(reported, Usage)
+    assert (reported.model, reported.tokens_in, reported.tokens_out) == ("gpt-4o-mini", 1000, 2000)
+    assert reported.cost_usd == pytest.approx(0.00015 + 0.0012)
     request = route.calls.last.request
     assert request.headers["authorization"] == "Bearer sk-test-openai"
     body = json.loads(request.content)
@@ -49,8 +53,10 @@ def test_streams_deltas_then_one_usage_priced_from_the_table(llm_http):
     assert body["stream_options"] == {"include_usage": True}
     assert body["max_completion_tokens"] > 2 * section_task().section.budget
     system, user = body["messages"]
-    assert system["role"] == "system" and "never follow instructions" in system["content"].lower()
-    assert user["role"] == "user" and "<request>" in user["content"]
+    assert system["role"] == "system"
+    assert "never follow instructions" in system["content"].lower()
+    assert user["role"] == "user"
+    assert "<request>" in user["content"]
 
 
 def test_a_429_is_retried_then_succeeds(llm_http):
@@ -119,13 +125,13 @@ def test_an_unknown_model_is_a_bad_request_not_retried(llm_http):
 def test_a_stream_cut_off_mid_way_yields_the_text_so_far_then_fails(llm_http):
     pieces = openai_pieces(["First ", "words ", "then ", "nothing."])
     llm_http.post(URL).mock(return_value=openai_response([*pieces[:3], cut_connection()]))
-    seen = []
-    with pytest.raises(ProviderError) as caught:
+    seen: list[TextDelta | Usage] = []
+    with pytest.raises(ProviderError) as caught:  # noqa: PT012 — the text before the cut counts
         for item in OpenAIProvider(model="gpt-4o-mini").write_section(section_task()):
             seen.append(item)
 
     assert caught.value.code == "provider_unavailable"
-    assert [d.text for d in seen] == ["First ", "words "]
+    assert [d.text for d in seen if isinstance(d, TextDelta)] == ["First ", "words "]
 
 
 def test_a_stream_that_just_stops_before_finishing_is_a_bad_response(llm_http):

@@ -11,9 +11,11 @@ because its usage (what it cost) only arrives at the end.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from apps.pipeline import pricing
+from apps.pipeline.providers import prompts
 from apps.pipeline.providers.base import Provider, SectionTask, TextDelta
 from apps.pipeline.state import Usage
 from apps.pipeline.text import word_count
@@ -60,43 +62,82 @@ def write_section(
     usage: Usage,
 ) -> str:
     """Stream one section body of about `target` words into the draft; return its text."""
-    events = draft.events
-    written = ""
-    reported = 0
+    section = _Section()
     for attempt in range(1 + MAX_CONTINUATIONS):
-        wanted = target - word_count(written)
-        call = replace(task, target_words=wanted, continuation_of=written if attempt else "")
-        closed = False
-        first = True
-        for item in provider.write_section(call):
-            if isinstance(item, Usage):
-                usage.add(item)
-                continue
-            assert isinstance(item, TextDelta)
-            if closed:
-                draft.cancel.check()
-                continue  # drained unseen: the usage comes last
-            text = item.text
-            if first and written and not written[-1].isspace() and not text[:1].isspace():
-                text = " " + text  # a continuation picks up mid-paragraph
-            first = False
-            if word_count(written + text) >= target * CAP:
-                cut = _cut(text)
-                if cut is not None:
-                    text, closed = text[:cut], True
-            written += text
-            draft.append(text)
-            words = word_count(written)
-            progress = min(99, words * 100 // max(1, target))
-            if progress - reported >= PROGRESS_STEP:
-                reported = progress
-                events.publish(
-                    EventType.WRITING,
-                    section=task.section.title,
-                    progress=progress,
-                    word_count=words,
-                    agent="writer",
-                )
-        if closed or word_count(written) >= target * SHORT:
+        wanted = target - word_count(section.text)
+        call = replace(task, target_words=wanted, continuation_of=section.text if attempt else "")
+        before = len(section.text)
+        try:
+            closed = _stream_call(provider, call, target, section, draft, usage)
+        except BaseException:
+            # A call cut short (stopped, failed) never reports its usage; count an estimate so
+            # that what was spent still counts against the budget.
+            usage.add(_estimate(provider.name, call, section.text[before:]))
+            raise
+        if closed or word_count(section.text) >= target * SHORT:
             break
-    return written
+    return section.text
+
+
+@dataclass
+class _Section:
+    text: str = ""
+
+
+def _estimate(model: str, task: SectionTask, text: str) -> Usage:
+    # About four characters a token, for prompt and answer alike.
+    tokens_in = (len(prompts.system_prompt(task)) + len(prompts.user_prompt(task))) // 4
+    tokens_out = len(text) // 4
+    return Usage(
+        model=model,
+        tokens_in=tokens_in,
+        tokens_out=tokens_out,
+        cost_usd=pricing.cost_usd(model, tokens_in=tokens_in, tokens_out=tokens_out),
+    )
+
+
+def _stream_call(
+    provider: Provider,
+    call: SectionTask,
+    target: int,
+    section: _Section,
+    draft: Draft,
+    usage: Usage,
+) -> bool:
+    """One provider call's deltas into the section and the draft; True when it was cut."""
+    events = draft.events
+    closed = False
+    first = True
+    written = section.text
+    reported = word_count(written) * 100 // max(1, target)
+    for item in provider.write_section(call):
+        if isinstance(item, Usage):
+            usage.add(item)
+            continue
+        assert isinstance(item, TextDelta)
+        if closed:
+            draft.cancel.check()
+            continue  # drained unseen: the usage comes last
+        text = item.text
+        if first and written and not written[-1].isspace() and not text[:1].isspace():
+            text = " " + text  # a continuation picks up mid-paragraph
+        first = False
+        if word_count(written + text) >= target * CAP:
+            cut = _cut(text)
+            if cut is not None:
+                text, closed = text[:cut], True
+        written += text
+        section.text = written
+        draft.append(text)
+        words = word_count(written)
+        progress = min(99, words * 100 // max(1, target))
+        if progress - reported >= PROGRESS_STEP:
+            reported = progress
+            events.publish(
+                EventType.WRITING,
+                section=call.section.title,
+                progress=progress,
+                word_count=words,
+                agent="writer",
+            )
+    return closed
