@@ -14,6 +14,7 @@ from apps.conversations.models import Run
 from apps.pipeline.pricing import estimate_run_cost
 
 CENT = Decimal("0.01")
+MILLI = Decimal("0.001")
 
 
 def month_start(now: datetime | None = None) -> datetime:
@@ -61,7 +62,11 @@ class BudgetExceeded(Exception):
 
 
 def _usd(amount: Decimal) -> str:
-    return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP)}"
+    # Cents hide the difference between small amounts ("$0.05 left, $0.05 needed").
+    if amount >= 1:
+        return f"${amount.quantize(CENT, rounding=ROUND_HALF_UP)}"
+    text = f"{amount.quantize(MILLI, rounding=ROUND_HALF_UP):.3f}"
+    return "$" + (text[:-1] if text.endswith("0") else text)
 
 
 def ensure_within_budget(*, user: User, model: str, target_word_count: int) -> None:

@@ -148,3 +148,13 @@ def test_a_stop_that_lands_as_the_worker_claims_the_run_ends_it_before_writing(u
     assert finished is not None
     assert finished.status == Run.Status.CANCELLED
     assert events(finished)[-1]["error_code"] == "cancelled"
+
+
+def test_a_model_no_longer_configured_fails_the_run_with_a_reason(user, settings):
+    run = start(user)
+    settings.OPENAI_API_KEY = ""
+    finished = services.run_execute(run_id=run.id)
+
+    assert finished is not None
+    assert finished.status == Run.Status.FAILED
+    assert finished.error_code == "provider_not_configured"

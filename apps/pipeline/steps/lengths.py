@@ -11,6 +11,7 @@ because its usage (what it cost) only arrives at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -105,12 +106,32 @@ def _stream_call(
     usage: Usage,
 ) -> bool:
     """One provider call's deltas into the section and the draft; True when it was cut."""
+    written = section.text
+    reported = word_count(written) * 100 // max(1, target)
+    # Closed explicitly on the way out, so a stop or an error hangs up on the provider at once.
+    items = provider.write_section(call)
+    try:
+        return _consume(items, call, target, section, draft, usage, reported)
+    finally:
+        close = getattr(items, "close", None)  # generators have it; any iterator will do
+        if close is not None:
+            close()
+
+
+def _consume(
+    items: Iterator[TextDelta | Usage],
+    call: SectionTask,
+    target: int,
+    section: _Section,
+    draft: Draft,
+    usage: Usage,
+    reported: int,
+) -> bool:
     events = draft.events
     closed = False
     first = True
     written = section.text
-    reported = word_count(written) * 100 // max(1, target)
-    for item in provider.write_section(call):
+    for item in items:
         if isinstance(item, Usage):
             usage.add(item)
             continue
