@@ -44,6 +44,9 @@ class RunCard:
     # Succeeded runs are numbered versions 1, 2, 3...; the latest is the current one.
     version: int | None = None
     is_current: bool = False
+    # The run that was current until this one succeeded: its marker is updated in place when
+    # this card arrives over the stream.
+    superseded: Run | None = None
 
     @property
     def context(self) -> dict[str, Any]:
@@ -100,6 +103,10 @@ def run_card(*, run: Run) -> RunCard:
             status=Run.Status.SUCCEEDED,
             created_at__gt=run.created_at,
         ).exists()
+        if card.is_current:
+            card.superseded = (
+                versions.filter(created_at__lt=run.created_at).order_by("-created_at").first()
+            )
     return card
 
 

@@ -9,16 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.conversations.budget import BudgetExceeded, ensure_within_budget
+from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # callers catch it here
+from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.types import WritingRequest
 
 logger = logging.getLogger(__name__)
 
 TITLE_LENGTH = 80
-
-
-__all__ = ["BudgetExceeded", "RunInProgress", "RunNotActive"]
 
 
 class RunInProgress(Exception):

@@ -121,3 +121,21 @@ def test_over_budget_the_form_shows_the_reason_and_saves_nothing(user, auth_clie
     assert response.status_code == 422
     assert "monthly budget" in response.content.decode()
     assert run.conversation.runs.count() == 1
+
+
+def test_a_new_current_version_arriving_by_stream_unmarks_the_old_one(user):
+    from django.template.loader import render_to_string
+
+    from apps.conversations.selectors import run_card
+
+    old = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
+    new = RunFactory(
+        conversation=old.conversation,
+        status=Run.Status.SUCCEEDED,
+        user_message=MessageFactory(conversation=old.conversation),
+    )
+    html = render_to_string("conversations/conversation.html#run-card", run_card(run=new).context)
+    assert "Version 2 · current version" in html
+    assert (
+        f'<span id="version-{old.id}" class="version" hx-swap-oob="true">Version 1</span>' in html
+    )
