@@ -107,6 +107,7 @@ def worker(model_server: str, settings, tmp_path: Path) -> Iterator[None]:
             time.sleep(0.2)
         yield
     finally:
+        print(log.read_text())  # shown when the test fails
         process.terminate()
         try:
             process.wait(10)
