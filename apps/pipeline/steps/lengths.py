@@ -111,11 +111,38 @@ def _stream_call(
     # Closed explicitly on the way out, so a stop or an error hangs up on the provider at once.
     items = provider.write_section(call)
     try:
-        return _consume(items, call, target, section, draft, usage, reported)
+        stream = items if call.continuation_of else without_heading(items)
+        return _consume(stream, call, target, section, draft, usage, reported)
     finally:
         close = getattr(items, "close", None)  # generators have it; any iterator will do
         if close is not None:
             close()
+
+
+def without_heading(items: Iterator[TextDelta | Usage]) -> Iterator[TextDelta | Usage]:
+    """Drop a heading the model wrote despite being told not to: the writer adds its own. Only
+    the first line is held back, and only until it shows whether it is a heading."""
+    pending = ""
+    decided = False
+    for item in items:
+        if decided or not isinstance(item, TextDelta):
+            yield item
+            continue
+        pending += item.text
+        stripped = pending.lstrip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            decided = True
+            yield TextDelta(stripped)
+            continue
+        if "\n" in stripped:
+            decided = True
+            rest = stripped.split("\n", 1)[1].lstrip()
+            if rest:
+                yield TextDelta(rest)
+    if not decided and pending.strip() and not pending.lstrip().startswith("#"):
+        yield TextDelta(pending.lstrip())
 
 
 def _consume(
