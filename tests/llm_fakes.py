@@ -295,10 +295,11 @@ _LENGTH = re.compile(r"about (\d+) (?:more )?words")
 
 
 def sloppy_openai_model(
-    ratio: float, calls: list[dict[str, Any]] | None = None
+    ratio: float, calls: list[dict[str, Any]] | None = None, *, heading: bool = False
 ) -> Callable[[httpx.Request], httpx.Response]:
     """A fake chat model that writes `ratio` times the words each call asks for, one word per
-    delta, in sentences: too short below 1, too long above."""
+    delta, in sentences: too short below 1, too long above; with `heading`, it also starts each
+    answer with a Markdown heading it was told not to write."""
     counter = iter(range(10**6))
 
     def respond(request: httpx.Request) -> httpx.Response:
@@ -308,6 +309,9 @@ def sloppy_openai_model(
         match = _LENGTH.search(body["messages"][-1]["content"])
         assert match, "every section prompt states its length"
         n = max(1, round(int(match.group(1)) * ratio))
-        return openai_response(openai_pieces(words(n, start=next(counter) * 10_000)))
+        deltas = words(n, start=next(counter) * 10_000)
+        if heading:
+            deltas = ["## Section", " title\n", "\n", *deltas]
+        return openai_response(openai_pieces(deltas))
 
     return respond

@@ -125,3 +125,14 @@ def test_a_revision_sends_the_previous_draft_as_data_and_becomes_the_current_ver
 
     cards = selectors.run_cards(conversation=first.conversation)
     assert [(c.version, c.is_current) for c in cards] == [(1, False), (2, True)]
+
+
+def test_headings_the_model_adds_are_dropped(user, llm_http):
+    llm_http.post(URL).mock(side_effect=sloppy_openai_model(1.0, heading=True))
+    run = services.run_execute(run_id=start(user).id)
+
+    assert run is not None
+    assert run.result_message is not None
+    document = run.result_message.content
+    assert "Section title" not in document
+    assert document.count("\n## ") == len(run.quality_report["sections"])
