@@ -73,6 +73,7 @@ def worker(model_server: str, settings, tmp_path: Path) -> Iterator[None]:
         f"{db['PORT']}/{db['NAME']}",
         "LLM_BASE_URL": model_server,
         "LLM_MODELS": MODEL,
+        "TEST_PROVIDERS_FROM_ENV": "1",  # the local fake above, never a real provider
     }
     settings.LLM_BASE_URL = model_server
     settings.LLM_MODELS = [MODEL]

@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 # finish_reason values that mean the model ended on its own terms (or hit our token limit, which
 # the writer handles like any short section).
 _FINISHED = {"stop", "length"}
+REASONING_MODELS = ("o1", "o3", "o4", "gpt-5")
+REASONING_HEADROOM = 8_000
 
 
 @functools.cache
@@ -52,7 +54,9 @@ class OpenAIProvider:
 
     def _limits(self, task: SectionTask) -> dict[str, Any]:
         # OpenAI's own API wants max_completion_tokens (max_tokens is refused by newer models).
-        return {"max_completion_tokens": prompts.max_tokens(task)}
+        # Reasoning models spend part of it thinking before they write a word.
+        headroom = REASONING_HEADROOM if self.name.startswith(REASONING_MODELS) else 0
+        return {"max_completion_tokens": prompts.max_tokens(task) + headroom}
 
     def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
         system, user = prompts.system_prompt(task), prompts.user_prompt(task)
