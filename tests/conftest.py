@@ -9,7 +9,7 @@ from django.test import Client
 from apps.accounts.models import User
 from apps.accounts.services import api_token_create
 from tests.factories import UserFactory
-from tests.llm_fakes import HTTPCore2Mocker
+from tests.respx_httpcore2 import HTTPCore2Mocker
 
 
 @pytest.fixture
@@ -48,8 +48,8 @@ def token_client(api_token: str) -> Client:
 
 @pytest.fixture
 def llm_http() -> Iterator[respx.MockRouter]:
-    """Model providers faked at the HTTP level (see tests/llm_fakes.py). Any request no route
-    matches fails the test, so nothing reaches the network."""
+    """Model providers faked at the HTTP level (tests/llm_fakes.py, tests/respx_httpcore2.py).
+    Any request no route matches fails the test, so nothing reaches the network."""
     with respx.mock(using=HTTPCore2Mocker.name, assert_all_called=False) as router:
         yield router
 
