@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import logging
 import math
+import re
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 # English prose runs at about 1.3 tokens a word; budgets are estimated on the generous side.
 TOKENS_PER_WORD = 1.4
@@ -12,11 +17,26 @@ TOKENS_PER_WORD = 1.4
 PROMPT_TOKENS_PER_CALL = 900
 
 
+# A pinned snapshot ("gpt-4o-mini-2024-07-18", "claude-haiku-4-5-20251001") or "-latest" costs
+# what its family costs.
+_SNAPSHOT = re.compile(r"-(?:\d{4}-\d{2}-\d{2}|\d{8}|latest)$")
+
+
 def price_of(model: str) -> tuple[float, float]:
     """(input, output) USD per million tokens; (0, 0) for a model not in the table (a local
     server). Paid OpenAI-compatible models must be listed in MODEL_PRICES to be counted."""
     prices: dict[str, tuple[float, float]] = settings.MODEL_PRICES
-    return prices.get(model, (0.0, 0.0))
+    price = prices.get(model) or prices.get(_SNAPSHOT.sub("", model))
+    if price is None:
+        _warn_unpriced(model)
+        return (0.0, 0.0)
+    return price
+
+
+@functools.cache
+def _warn_unpriced(model: str) -> None:
+    if model != "offline":
+        logger.warning("event=model_unpriced model=%s cost=0 hint=set MODEL_PRICES", model)
 
 
 def cost_usd(model: str, *, tokens_in: int, tokens_out: int) -> float:
