@@ -7,6 +7,7 @@ silently meaning something else.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -261,10 +262,75 @@ OFFLINE_STREAM_DELAY = env_number("OFFLINE_STREAM_DELAY", 0.012, minimum=0, maxi
 CONTENT_COALESCE_SECONDS = env_number("CONTENT_COALESCE_SECONDS", 0.05, minimum=0, maximum=5)
 SSE_HEARTBEAT_SECONDS = env_number("SSE_HEARTBEAT_SECONDS", 15, minimum=0.05, maximum=300)
 
+# --- Model providers (docs/providers.md) ---------------------------------------------------------
+# A provider is configured when its key (or, for OpenAI-compatible servers, its base URL) is set;
+# its models are then offered first, and `offline` stays available last.
 OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
+OPENAI_MODELS = env_list("OPENAI_MODELS", ["gpt-4o-mini", "gpt-4o"])
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY", "")
+ANTHROPIC_MODELS = env_list("ANTHROPIC_MODELS", ["claude-sonnet-4-6", "claude-haiku-4-5"])
 LLM_BASE_URL = env_str("LLM_BASE_URL", "")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
+LLM_MODELS = env_list("LLM_MODELS", [])
+if LLM_BASE_URL and not LLM_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"LLM_BASE_URL must be an http(s) URL, got {LLM_BASE_URL!r}")
+if LLM_BASE_URL and not LLM_MODELS:
+    raise ImproperlyConfigured("LLM_MODELS must list the model names served at LLM_BASE_URL")
+# Seconds without a byte from the provider before a call fails, and how often a call that hit a
+# 429, a 5xx or a broken connection is retried (with exponential backoff, honouring retry-after).
+LLM_TIMEOUT = env_number("LLM_TIMEOUT", 60, minimum=1, maximum=600)
+LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 3, minimum=0, maximum=10)
+
+
+def env_prices(
+    name: str, default: dict[str, tuple[float, float]]
+) -> dict[str, tuple[float, float]]:
+    """`{"model": [usd_per_million_in, usd_per_million_out], ...}` as JSON, merged over the
+    defaults so that adding one model does not drop the others."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object of model: [in, out]")
+    prices = dict(default)
+    for model, pair in parsed.items():
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(p, int | float) and not isinstance(p, bool) for p in pair)
+            or min(pair) < 0
+        ):
+            raise ImproperlyConfigured(
+                f"{name}[{model!r}] must be [usd_per_million_in, usd_per_million_out], got {pair!r}"
+            )
+        prices[model] = (float(pair[0]), float(pair[1]))
+    return prices
+
+
+# USD per million tokens (input, output), from the providers' public price lists. A model missing
+# here costs nothing (a local server); list paid OpenAI-compatible models in MODEL_PRICES.
+MODEL_PRICES = env_prices(
+    "MODEL_PRICES",
+    {
+        "gpt-4o-mini": (0.15, 0.60),
+        "gpt-4o": (2.50, 10.00),
+        "gpt-4.1": (2.00, 8.00),
+        "gpt-4.1-mini": (0.40, 1.60),
+        "gpt-4.1-nano": (0.10, 0.40),
+        "claude-sonnet-4-6": (3.00, 15.00),
+        "claude-sonnet-4-5": (3.00, 15.00),
+        "claude-haiku-4-5": (1.00, 5.00),
+        "claude-opus-4-5": (5.00, 25.00),
+    },
+)
+# What a writer may spend a calendar month (UTC) unless staff set their own budget in admin.
+MONTHLY_BUDGET_USD = env_number("MONTHLY_BUDGET_USD", 10.0, minimum=0, maximum=1_000_000)
+# How often a running pipeline looks for a stop request between text deltas (seconds).
+CANCEL_CHECK_SECONDS = env_number("CANCEL_CHECK_SECONDS", 0.2, minimum=0, maximum=5)
 
 FLOWER_URL = env_str("FLOWER_URL", "http://127.0.0.1:5555/")
 

@@ -11,6 +11,18 @@ os.environ.setdefault("CHANNEL_LAYER_PREFIX", "hwz-test")
 os.environ.setdefault("CACHE_KEY_PREFIX", "hwz-test")
 os.environ.setdefault("CELERY_QUEUE", "handywriterz-test")
 os.environ.setdefault("OFFLINE_STREAM_DELAY", "0")
+# No test may reach a real model: keys from a developer's shell are dropped. Tests that need a
+# provider configure it and fake its HTTP (see tests/llm_fakes.py); a worker started by an e2e
+# test is pointed at a local fake server and says so with TEST_PROVIDERS_FROM_ENV.
+if os.environ.get("TEST_PROVIDERS_FROM_ENV") != "1":
+    for _name in (
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "LLM_BASE_URL",
+        "LLM_API_KEY",
+        "LLM_MODELS",
+    ):
+        os.environ[_name] = ""
 
 from handywriterz.settings import *
 

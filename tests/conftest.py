@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import respx
+from django.conf import settings as django_settings
 from django.test import Client
 
 from apps.accounts.models import User
 from apps.accounts.services import api_token_create
 from tests.factories import UserFactory
+from tests.live import LiveStack, start_stack
+from tests.llm_fakes import FAKE_MODEL, SlowModel
+from tests.respx_httpcore2 import HTTPCore2Mocker
 
 
 @pytest.fixture
@@ -52,3 +60,50 @@ def media_root(settings, tmp_path) -> Path:
     root.mkdir()
     settings.MEDIA_ROOT = root
     return root
+
+
+@pytest.fixture
+def llm_http() -> Iterator[respx.MockRouter]:
+    """Model providers faked at the HTTP level (tests/llm_fakes.py, tests/respx_httpcore2.py).
+    Any request no route matches fails the test, so nothing reaches the network."""
+    with respx.mock(using=HTTPCore2Mocker.name, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture
+def openai_configured(settings):
+    settings.OPENAI_API_KEY = "sk-test-openai"
+    settings.OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o"]
+    settings.LLM_MAX_RETRIES = 2
+    return settings
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def fake_model_url() -> Iterator[str]:
+    """A local OpenAI-compatible server, reached through LLM_BASE_URL as Ollama or vLLM would be."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_stack(django_db_setup, django_db_blocker, fake_model_url: str) -> Iterator[LiveStack]:
+    # One worker for every end-to-end test (they share the test queue). It can write offline
+    # and with the local fake model; the web process offers only what each test configures.
+    stack = start_stack(
+        database_name=django_settings.DATABASES["default"]["NAME"],
+        log_dir=ARTIFACTS / "logs",
+        worker_env={
+            "LLM_BASE_URL": fake_model_url,
+            "LLM_MODELS": FAKE_MODEL,
+            "TEST_PROVIDERS_FROM_ENV": "1",
+        },
+    )
+    yield stack
+    stack.stop()

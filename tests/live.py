@@ -20,7 +20,9 @@ class LiveStack:
         self.group.stop()
 
 
-def start_stack(*, database_name: str, log_dir: Path) -> LiveStack:
+def start_stack(
+    *, database_name: str, log_dir: Path, worker_env: dict[str, str] | None = None
+) -> LiveStack:
     env = django_env(
         settings_module="handywriterz.settings_test",
         database_name=database_name,
@@ -30,7 +32,7 @@ def start_stack(*, database_name: str, log_dir: Path) -> LiveStack:
     group = Processes()
     try:
         url = start_daphne(group, env=env, log_dir=log_dir)
-        start_worker(group, env=env, log_dir=log_dir)
+        start_worker(group, env={**env, **(worker_env or {})}, log_dir=log_dir)
     except BaseException:
         group.stop()
         raise

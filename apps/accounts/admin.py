@@ -5,7 +5,21 @@ from django.contrib.auth.admin import UserAdmin
 
 from apps.accounts.models import ApiToken, User
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class WriterAdmin(UserAdmin[User]):
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "monthly_budget_usd",
+    )
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Spending", {"fields": ("monthly_budget_usd",)}),
+    )
 
 
 @admin.register(ApiToken)

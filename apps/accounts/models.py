@@ -1,14 +1,33 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Blank: settings.MONTHLY_BUDGET_USD applies. Staff set a writer's own budget in admin.
+    monthly_budget_usd = models.DecimalField(
+        "monthly budget (USD)",
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="What this writer may spend on AI models per calendar month (UTC). Leave "
+        "blank for the default from settings (MONTHLY_BUDGET_USD).",
+    )
+
+    @property
+    def budget_usd(self) -> Decimal:
+        if self.monthly_budget_usd is not None:
+            return self.monthly_budget_usd
+        return Decimal(str(settings.MONTHLY_BUDGET_USD))
 
 
 class ApiToken(models.Model):

@@ -12,4 +12,5 @@ urlpatterns = [
     path("stream/<str:trace_id>", stream_views.run_stream_json, name="stream"),
     path("files/upload", files.upload, name="files_upload"),
     path("files/<uuid:file_id>", files.detail, name="file_detail"),
+    path("runs/<str:run_id>/cancel", views.run_cancel, name="run_cancel"),
 ]

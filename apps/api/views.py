@@ -12,6 +12,8 @@ from apps.api.params import FIELD_NAMES, form_data
 from apps.conversations import selectors as conversation_selectors
 from apps.conversations import services as conversation_services
 from apps.conversations.forms import WritingRequestForm
+from apps.conversations.models import Run
+from apps.conversations.types import WritingRequest
 from apps.core.http import AuthedRequest, json_error
 from apps.files import selectors as files_selectors
 from apps.pipeline.providers.registry import default_model
@@ -60,25 +62,60 @@ def chat(request: AuthedRequest) -> HttpResponse:
         return json_error(400, "validation_error", f"{first_field}: {messages[0]}", errors=errors)
 
     writing = dataclasses.replace(form.to_request(), file_ids=tuple(attached))
-    conversation_id = body.get("conversation_id")
-    if conversation_id is None:
-        run = conversation_services.conversation_start(user=request.user, request=writing)
-    else:
-        try:
-            wanted = uuid.UUID(str(conversation_id))
-        except ValueError:
-            wanted = None
-        conversation = (
-            conversation_selectors.conversations_for(user=request.user).filter(pk=wanted).first()
-            if wanted
-            else None
-        )
-        if conversation is None:
-            return json_error(404, "not_found", "No conversation with this conversation_id.")
-        try:
-            run = conversation_services.run_start(conversation=conversation, request=writing)
-        except conversation_services.RunInProgress:
-            return json_error(409, "run_in_progress", "This conversation has a run in progress.")
+    try:
+        run = _start(request, body, writing)
+    except conversation_services.BudgetExceeded as refused:
+        # 402: the request is fine, but it would spend money the user's budget does not have.
+        return json_error(402, refused.code, refused.message)
+    if isinstance(run, HttpResponse):
+        return run
     return JsonResponse(
         {"success": True, "trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
     )
+
+
+def _start(
+    request: AuthedRequest, body: dict[str, Any], writing: WritingRequest
+) -> Run | HttpResponse:
+    """A new conversation, or a follow-up in the caller's own `conversation_id`."""
+    conversation_id = body.get("conversation_id")
+    if conversation_id is None:
+        return conversation_services.conversation_start(user=request.user, request=writing)
+    try:
+        wanted = uuid.UUID(str(conversation_id))
+    except ValueError:
+        return json_error(404, "not_found", "No conversation with this conversation_id.")
+    conversation = (
+        conversation_selectors.conversations_for(user=request.user).filter(pk=wanted).first()
+    )
+    if conversation is None:
+        return json_error(404, "not_found", "No conversation with this conversation_id.")
+    try:
+        return conversation_services.run_start(conversation=conversation, request=writing)
+    except conversation_services.RunInProgress:
+        return json_error(409, "run_in_progress", "This conversation has a run in progress.")
+
+
+@api_view(methods=("POST",))
+def run_cancel(request: AuthedRequest, run_id: str) -> HttpResponse:
+    """Stop a run. `status` is `cancelled` when it ended at once (it was still queued) and
+    `cancelling` when the pipeline will end it within a second; either way its stream ends with
+    an `error` event whose error_code is `cancelled`."""
+    try:
+        wanted = uuid.UUID(run_id)
+    except ValueError:
+        return json_error(404, "not_found", "No run with this id.")
+    run = conversation_selectors.runs_for(user=request.user).filter(id=wanted).first()
+    if run is None:
+        return json_error(404, "not_found", "No run with this id.")
+    try:
+        run = conversation_services.run_cancel(run=run)
+    except conversation_services.RunNotActive:
+        return json_error(
+            409,
+            "run_not_active",
+            f"This run has already ended ({run.status}).",
+            run_status=run.status,
+        )
+    status = "cancelled" if run.status == Run.Status.CANCELLED else "cancelling"
+    return JsonResponse({"success": True, "trace_id": str(run.id), "status": status})

@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from django.contrib import admin
+import contextlib
+from datetime import UTC
+from typing import Any
 
-from apps.conversations.models import Conversation, Message, Run
+from django.contrib import admin
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+
+from apps.accounts.models import User
+from apps.conversations import services
+from apps.conversations.models import Conversation, Message, Run, RunUsage
 from apps.streaming.models import RunEvent
 
 
@@ -47,11 +56,86 @@ class RunAdmin(admin.ModelAdmin[Run]):
         "model",
         "system_used",
         "word_count",
+        "tokens_in",
+        "tokens_out",
+        "cost_usd",
         "created_at",
         "finished_at",
     )
     list_filter = ("status", "model", "system_used", "writeup_type")
     search_fields = ("id", "conversation__title", "conversation__user__username")
     raw_id_fields = ("conversation", "user_message", "result_message")
-    readonly_fields = ("created_at", "started_at", "finished_at", "quality_report")
+    readonly_fields = (
+        "created_at",
+        "started_at",
+        "finished_at",
+        "cancel_requested_at",
+        "quality_report",
+        "tokens_in",
+        "tokens_out",
+        "cost_usd",
+    )
     inlines = [RunEventInline]
+    actions = ["stop_runs"]
+
+    @admin.action(description="Stop the selected runs (those still queued or running)")
+    def stop_runs(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
+        stopped = 0
+        for run in queryset.filter(status__in=Run.ACTIVE):
+            with contextlib.suppress(services.RunNotActive):
+                services.run_cancel(run=run)
+                stopped += 1
+        self.message_user(request, f"Asked {stopped} run(s) to stop.")
+
+
+@admin.register(RunUsage)
+class UsageAdmin(admin.ModelAdmin[RunUsage]):
+    """Usage per user and month: the Run changelist, aggregated. Its filters and date drill-down
+    narrow the runs; the table sums them per writer and calendar month (UTC)."""
+
+    list_filter = ("model", "status")
+    date_hierarchy = "created_at"
+    search_fields = ("conversation__user__username",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if not context or "cl" not in context:
+            return response  # a redirect or an error page: nothing to sum
+        runs = context["cl"].queryset.order_by()
+        rows = list(
+            runs.annotate(month=TruncMonth("created_at", tzinfo=UTC))
+            .values("month", "conversation__user_id", "conversation__user__username")
+            .annotate(
+                runs=Count("id"),
+                tokens_in=Sum("tokens_in"),
+                tokens_out=Sum("tokens_out"),
+                cost=Sum("cost_usd"),
+            )
+            .order_by("-month", "-cost")
+        )
+        users = User.objects.in_bulk({row["conversation__user_id"] for row in rows})
+        for row in rows:
+            row["user_id"] = row["conversation__user_id"]
+            row["username"] = row["conversation__user__username"]
+            row["budget"] = users[row["user_id"]].budget_usd
+            row["used"] = row["cost"] * 100 / row["budget"] if row["budget"] else None
+        context["usage_rows"] = rows
+        context["usage_total"] = runs.aggregate(
+            runs=Count("id"),
+            tokens_in=Sum("tokens_in"),
+            tokens_out=Sum("tokens_out"),
+            cost=Sum("cost_usd"),
+        )
+        return response

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -106,6 +107,14 @@ class Run(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.TextField(blank=True)
 
+    # What the run cost, from the provider's reported usage and settings.MODEL_PRICES. Stored for
+    # every ending (a failed or stopped run has still spent tokens) and summed for budgets.
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal(0))
+    # Set when the user asks to stop; the pipeline notices between text deltas.
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -126,3 +135,12 @@ class Run(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class RunUsage(Run):
+    """Runs seen by spending: the admin's usage per user and month."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "usage per user and month"
+        verbose_name_plural = "usage per user and month"

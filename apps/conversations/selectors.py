@@ -31,10 +31,22 @@ def latest_run(*, conversation: Conversation) -> Run | None:
     return conversation.runs.order_by("-created_at").first()
 
 
+def current_version(*, conversation: Conversation) -> Run | None:
+    """The run whose result is the conversation's current version: the latest that succeeded.
+    A follow-up revises it; a stopped or failed run's partial text does not replace it."""
+    return conversation.runs.filter(status=Run.Status.SUCCEEDED).order_by("-created_at").first()
+
+
 @dataclass
 class RunCard:
     run: Run
     progress: RunProgress
+    # Succeeded runs are numbered versions 1, 2, 3...; the latest is the current one.
+    version: int | None = None
+    is_current: bool = False
+    # The run that was current until this one succeeded: its marker is updated in place when
+    # this card arrives over the stream.
+    superseded: Run | None = None
 
     @property
     def context(self) -> dict[str, Any]:
@@ -52,7 +64,7 @@ def run_cards(*, conversation: Conversation) -> list[RunCard]:
         .prefetch_related(Prefetch("events", queryset=events, to_attr="loaded_events"))
         .order_by("created_at")
     )
-    return [
+    cards = [
         RunCard(
             run=run,
             progress=RunProgress.from_events(
@@ -61,18 +73,41 @@ def run_cards(*, conversation: Conversation) -> list[RunCard]:
         )
         for run in runs
     ]
+    versions = [card for card in cards if card.run.status == Run.Status.SUCCEEDED]
+    for number, card in enumerate(versions, start=1):
+        card.version = number
+    if versions:
+        versions[-1].is_current = True
+    return cards
 
 
 def run_card(*, run: Run) -> RunCard:
     events = RunEvent.objects.filter(run=run).order_by("seq")
     if not run.is_active:
         events = events.exclude(type=EventType.CONTENT)
-    return RunCard(
+    card = RunCard(
         run=run,
         progress=RunProgress.from_events(
             e.to_wire(conversation_id=run.conversation_id) for e in events
         ),
     )
+    if run.status == Run.Status.SUCCEEDED:
+        versions = Run.objects.filter(
+            conversation_id=run.conversation_id,
+            status=Run.Status.SUCCEEDED,
+            created_at__lte=run.created_at,
+        )
+        card.version = versions.count()
+        card.is_current = not Run.objects.filter(
+            conversation_id=run.conversation_id,
+            status=Run.Status.SUCCEEDED,
+            created_at__gt=run.created_at,
+        ).exists()
+        if card.is_current:
+            card.superseded = (
+                versions.filter(created_at__lt=run.created_at).order_by("-created_at").first()
+            )
+    return card
 
 
 async def arun_for(*, user: User, run_id: uuid.UUID) -> Run | None:

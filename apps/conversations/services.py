@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # callers catch it here
+from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.types import WritingRequest
 from apps.files.services import files_attach
@@ -18,6 +22,24 @@ TITLE_LENGTH = 80
 
 class RunInProgress(Exception):
     """A conversation takes one run at a time: a follow-up waits for the current one."""
+
+
+class RunNotActive(Exception):
+    """The run has already ended: there is nothing to stop."""
+
+
+@dataclass(frozen=True)
+class RunUsage:
+    """Tokens and cost a run consumed, as the pipeline totals them."""
+
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+
+    def apply_to(self, run: Run) -> None:
+        run.tokens_in = self.tokens_in
+        run.tokens_out = self.tokens_out
+        run.cost_usd = Decimal(str(round(self.cost_usd, 6)))
 
 
 def _title_from(prompt: str) -> str:
@@ -40,11 +62,17 @@ def conversation_start(*, user: User, request: WritingRequest) -> Run:
 
 @transaction.atomic
 def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
-    """Store the user's message and a queued run, and queue the pipeline once committed."""
-    # Lock the conversation so two follow-ups sent at once cannot both start a run.
+    """Store the user's message and a queued run, and queue the pipeline once committed.
+    Refused (nothing saved, no provider called) with RunInProgress or BudgetExceeded."""
+    # Lock the conversation so two follow-ups sent at once cannot both start a run, and the
+    # user so that two runs started at once in different conversations share one budget.
     Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+    User.objects.select_for_update().filter(pk=conversation.user_id).first()
     if conversation.runs.filter(status__in=Run.ACTIVE).exists():
         raise RunInProgress
+    ensure_within_budget(
+        user=conversation.user, model=request.model, target_word_count=request.target_word_count
+    )
     message = Message.objects.create(
         conversation=conversation, role=Message.Role.USER, content=request.prompt
     )
@@ -83,6 +111,7 @@ def run_succeed(
     system_used: str,
     complexity: float,
     quality_report: dict[str, object],
+    usage: RunUsage | None = None,
 ) -> Run:
     result = Message.objects.create(
         conversation=run.conversation, role=Message.Role.ASSISTANT, content=document
@@ -93,6 +122,7 @@ def run_succeed(
     run.system_used = system_used
     run.complexity = complexity
     run.quality_report = quality_report
+    (usage or RunUsage()).apply_to(run)
     run.finished_at = timezone.now()
     run.save()
     Conversation.objects.filter(pk=run.conversation_id).update(updated_at=run.finished_at)
@@ -100,9 +130,18 @@ def run_succeed(
 
 
 @transaction.atomic
-def run_fail(*, run_id: uuid.UUID, error_code: str, error_message: str, partial: str = "") -> bool:
-    """Mark an unfinished run failed, keeping any text written so far. False if it had already
-    finished (so the caller does not announce a second ending)."""
+def run_fail(
+    *,
+    run_id: uuid.UUID,
+    error_code: str,
+    error_message: str,
+    partial: str = "",
+    usage: RunUsage | None = None,
+    status: Run.Status = Run.Status.FAILED,
+) -> bool:
+    """End an unfinished run as failed (or, when the user stopped it, cancelled), keeping any
+    text written so far and what it cost. False if it had already finished (so the caller does
+    not announce a second ending)."""
     run = Run.objects.select_for_update().filter(id=run_id).first()
     if run is None or not run.is_active:
         return False
@@ -110,12 +149,49 @@ def run_fail(*, run_id: uuid.UUID, error_code: str, error_message: str, partial:
         run.result_message = Message.objects.create(
             conversation_id=run.conversation_id, role=Message.Role.ASSISTANT, content=partial
         )
-    run.status = Run.Status.FAILED
+    run.status = status
     run.error_code = error_code
     run.error_message = error_message
+    if usage is not None:
+        usage.apply_to(run)
     run.finished_at = timezone.now()
     if run.started_at is None:
         run.started_at = run.finished_at
     run.save()
-    logger.warning("event=run_failed run_id=%s code=%s", run_id, error_code)
+    logger.warning("event=run_%s run_id=%s code=%s", status, run_id, error_code)
     return True
+
+
+CANCELLED_CODE = "cancelled"
+CANCELLED_MESSAGE = "Stopped at your request; the text written so far is kept."
+
+
+def run_cancel(*, run: Run) -> Run:
+    """Stop a run. A queued run ends here and now; a running one is flagged, and its pipeline
+    ends it within a second (keeping the text so far) and sends the final `error` event with
+    error_code `cancelled`. Raises RunNotActive for a run that has already ended."""
+    from apps.pipeline import cancel
+    from apps.pipeline.services import announce_cancelled
+
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().get(pk=run.pk)
+        if not locked.is_active:
+            raise RunNotActive
+        was_queued = locked.status == Run.Status.QUEUED
+        locked.cancel_requested_at = locked.cancel_requested_at or timezone.now()
+        locked.save(update_fields=["cancel_requested_at"])
+        if was_queued:
+            # No worker has it yet, and run_claim only takes queued runs: it never will.
+            run_fail(
+                run_id=locked.id,
+                error_code=CANCELLED_CODE,
+                error_message=CANCELLED_MESSAGE,
+                status=Run.Status.CANCELLED,
+            )
+    if was_queued:
+        announce_cancelled(run_id=locked.id, conversation_id=locked.conversation_id)
+    else:
+        cancel.flag(locked.id)
+    logger.info("event=run_cancel_requested run_id=%s queued=%s", locked.id, was_queued)
+    locked.refresh_from_db()
+    return locked

@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views.conversation_create, name="create"),
     path("<uuid:conversation_id>/", views.conversation_detail, name="detail"),
     path("<uuid:conversation_id>/messages/", views.conversation_follow_up, name="follow_up"),
+    path("runs/<uuid:run_id>/cancel/", views.run_cancel, name="run_cancel"),
 ]

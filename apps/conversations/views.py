@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,13 +49,17 @@ def conversation_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def conversation_create(request: AuthedRequest) -> HttpResponse:
     form = WritingRequestForm(request.POST, request.FILES, user=request.user)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            writing = with_uploads(user=request.user, request=form.to_request(), form=form)
+            run = services.conversation_start(user=request.user, request=writing)
+        except services.BudgetExceeded as refused:
+            form.add_error(None, refused.message)
+    if form.errors:
         response = render(
             request, "conversations/list.html#compose", {"form": form}, status=INVALID
         )
         return reswap(retarget(response, "#compose"), "outerHTML") if request.htmx else response
-    writing = with_uploads(user=request.user, request=form.to_request(), form=form)
-    run = services.conversation_start(user=request.user, request=writing)
     url = reverse("conversations:detail", args=[run.conversation_id])
     if not request.htmx:
         return redirect(url)
@@ -83,6 +89,8 @@ def conversation_follow_up(request: AuthedRequest, conversation_id: str) -> Http
             run = services.run_start(conversation=conversation, request=writing)
         except services.RunInProgress:
             form.add_error(None, "A run is still in progress: wait for it to finish first.")
+        except services.BudgetExceeded as refused:
+            form.add_error(None, refused.message)
     if form.errors:
         template = (
             "conversations/conversation.html#follow-up"
@@ -101,3 +109,17 @@ def conversation_follow_up(request: AuthedRequest, conversation_id: str) -> Http
         "oob": True,
     }
     return render(request, "conversations/conversation.html#new-turn", context)
+
+
+@login_required
+@require_POST
+def run_cancel(request: AuthedRequest, run_id: str) -> HttpResponse:
+    """The run card's stop button. Stopping a run that has just ended is not an error: the
+    page simply shows how it ended."""
+    run = get_object_or_404(selectors.runs_for(user=request.user), pk=run_id)
+    with contextlib.suppress(services.RunNotActive):
+        services.run_cancel(run=run)
+    if not request.htmx:
+        return redirect("conversations:detail", conversation_id=run.conversation_id)
+    # The run's stream delivers the final card; until then the button says it is stopping.
+    return render(request, "conversations/conversation.html#stopping", {"run": run})

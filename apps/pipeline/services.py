@@ -8,10 +8,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from apps.conversations import services as conversation_services
 from apps.conversations.models import Conversation, Run
+from apps.conversations.services import RunUsage
 from apps.conversations.types import WritingRequest
 from apps.files import selectors as files_selectors
+from apps.pipeline.cancel import CancelToken, RunCancelled
 from apps.pipeline.providers.base import ProviderError
-from apps.pipeline.state import PipelineState
+from apps.pipeline.state import PipelineState, Usage
 from apps.pipeline.steps import STEPS
 from apps.pipeline.text import word_count
 from apps.streaming.events import EventType
@@ -43,19 +45,52 @@ def _state_for(run: Run) -> PipelineState:
         conversation_id=conversation.id,
         request=request,
         original_prompt=first.content if first else request.prompt,
+        # The conversation's current version: the latest run that succeeded. A stopped or
+        # failed run's partial text is kept for reading but is not revised.
         previous_draft=(
             previous.result_message.content if previous and previous.result_message else None
         ),
+        cancel=CancelToken(run_id=run.id),
     )
 
 
-def _failure(error: Exception) -> tuple[str, str]:
-    """The error code and the reader's explanation for what ended a run."""
+def _run_usage(state: PipelineState) -> RunUsage | None:
+    if state.usage is None:
+        return None
+    return RunUsage(
+        tokens_in=state.usage.tokens_in,
+        tokens_out=state.usage.tokens_out,
+        cost_usd=state.usage.cost_usd,
+    )
+
+
+def _publish_usage(publisher: RunPublisher, usage: Usage) -> None:
+    publisher.publish(
+        EventType.USAGE,
+        model=usage.model,
+        tokens_in=usage.tokens_in,
+        tokens_out=usage.tokens_out,
+        cost_usd=round(usage.cost_usd, 6),
+    )
+
+
+def _failure(error: Exception) -> tuple[str, str, Run.Status]:
+    """The error code, the reader's explanation and the final status for what ended a run."""
+    if isinstance(error, RunCancelled):
+        return (
+            conversation_services.CANCELLED_CODE,
+            conversation_services.CANCELLED_MESSAGE,
+            Run.Status.CANCELLED,
+        )
     if isinstance(error, SoftTimeLimitExceeded):
-        return "timeout", "The run took too long and was stopped."
+        return "timeout", "The run took too long and was stopped.", Run.Status.FAILED
     if isinstance(error, ProviderError):
-        return error.code, error.message
-    return "internal_error", "The pipeline failed unexpectedly; the error has been logged."
+        return error.code, error.message, Run.Status.FAILED
+    return (
+        "internal_error",
+        "The pipeline failed unexpectedly; the error has been logged.",
+        Run.Status.FAILED,
+    )
 
 
 def run_execute(*, run_id: uuid.UUID) -> Run | None:
@@ -71,18 +106,13 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
     logger.info("event=run_started run_id=%s model=%s", run.id, run.model)
     try:
         for step in STEPS:
+            state.cancel.check(force=True)
             step(state, publisher)
         words = word_count(state.document)
         publisher.complete_content(word_count=words)
         assert state.route is not None
         assert state.usage is not None
-        publisher.publish(
-            EventType.USAGE,
-            model=state.usage.model,
-            tokens_in=state.usage.tokens_in,
-            tokens_out=state.usage.tokens_out,
-            cost_usd=round(state.usage.cost_usd, 6),
-        )
+        _publish_usage(publisher, state.usage)
         conversation_services.run_succeed(
             run=run,
             document=state.document,
@@ -90,6 +120,7 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
             system_used=state.route.system,
             complexity=state.route.complexity,
             quality_report=state.quality,
+            usage=_run_usage(state),
         )
         # The row is committed before `done` goes out: a reader that sees `done` finds the result.
         publisher.publish(
@@ -101,11 +132,18 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
         )
         logger.info("event=run_succeeded run_id=%s words=%s", run.id, words)
     except Exception as error:
-        code, message = _failure(error)
+        code, message, status = _failure(error)
         if code == "internal_error":
             logger.exception("event=run_crashed run_id=%s", run.id)
+        elif status == Run.Status.CANCELLED:
+            logger.info("event=run_stopping run_id=%s", run.id)
         run_abort(
-            run_id=run.id, publisher=publisher, code=code, message=message, partial=state.document
+            run_id=run.id,
+            publisher=publisher,
+            code=code,
+            message=message,
+            state=state,
+            status=status,
         )
     finally:
         publisher.close()
@@ -114,14 +152,44 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
 
 
 def run_abort(
-    *, run_id: uuid.UUID, publisher: RunPublisher, code: str, message: str, partial: str = ""
+    *,
+    run_id: uuid.UUID,
+    publisher: RunPublisher,
+    code: str,
+    message: str,
+    state: PipelineState | None = None,
+    status: Run.Status = Run.Status.FAILED,
 ) -> None:
-    """End an unfinished run as failed: keep what was written, then announce the error."""
+    """End an unfinished run as failed or cancelled: keep what was written and what it cost,
+    then announce the ending (usage first, when any was spent, then the final `error`)."""
     publisher.flush()
+    # The writer keeps state.document up to date with every delta: this is the text so far.
+    partial = state.document if state is not None else ""
+    usage = state.usage if state is not None else None
     if conversation_services.run_fail(
-        run_id=run_id, error_code=code, error_message=message, partial=partial
+        run_id=run_id,
+        error_code=code,
+        error_message=message,
+        partial=partial,
+        usage=_run_usage(state) if state is not None else None,
+        status=status,
     ):
+        if usage is not None and (usage.tokens_in or usage.tokens_out):
+            _publish_usage(publisher, usage)
         publisher.publish(EventType.ERROR, error_message=message, error_code=code)
+
+
+def announce_cancelled(*, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+    """The final event of a run stopped before a worker took it."""
+    publisher = RunPublisher(run_id=run_id, conversation_id=conversation_id)
+    try:
+        publisher.publish(
+            EventType.ERROR,
+            error_message=conversation_services.CANCELLED_MESSAGE,
+            error_code=conversation_services.CANCELLED_CODE,
+        )
+    finally:
+        publisher.close()
 
 
 def run_fail_from_task(*, run_id: uuid.UUID, reason: str) -> None:

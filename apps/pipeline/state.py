@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.conversations.types import WritingRequest
+from apps.pipeline.cancel import CancelToken, NeverCancelled
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class PipelineState:
     reference_keys: list[str] = field(default_factory=list)  # the works `references` lists
     usage: Usage | None = None
     quality: dict[str, Any] = field(default_factory=dict)
+    # Polled between text deltas and steps; raises RunCancelled once the user asked to stop.
+    cancel: CancelToken = field(default_factory=NeverCancelled)
 
     @property
     def is_revision(self) -> bool:

@@ -86,7 +86,14 @@ class RunProgress:
                 status="completed",
             )
         elif kind == EventType.ERROR:
-            item = TimelineItem(event["seq"], kind, event["error_message"], status="failed")
+            # A stop the user asked for is not a failure.
+            stopped = event["error_code"] == "cancelled"
+            item = TimelineItem(
+                event["seq"],
+                kind,
+                event["error_message"],
+                status="cancelled" if stopped else "failed",
+            )
         if item is not None:
             self.timeline.append(item)
         return item

@@ -80,8 +80,11 @@ def test_a_model_with_no_provider_fails_with_a_reason_and_an_error_event(db):
     failed = run_execute(run_id=run.id)
     assert failed is not None
     assert failed.status == Run.Status.FAILED
-    assert failed.error_code == "internal_error"
+    assert failed.error_code == "provider_not_configured"
     assert failed.finished_at is not None
     last = _events(run)[-1]
     assert last.type == "error"
-    assert last.payload == {"error_code": "internal_error", "error_message": failed.error_message}
+    assert last.payload == {
+        "error_code": "provider_not_configured",
+        "error_message": failed.error_message,
+    }

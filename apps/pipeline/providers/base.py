@@ -31,6 +31,16 @@ class SectionTask:
     section: OutlineSection
     sources: tuple[Source, ...]
     revision_of: str | None = None  # the previous draft, when revising
+    # Set by the writer, which steers lengths for real models: how many words this call should
+    # write (0: the section's budget), and the section so far when a short one is continued.
+    target_words: int = 0
+    continuation_of: str = ""
+    # The conversation's first request (the topic); `request.prompt` is this turn's message.
+    original_prompt: str = ""
+
+    @property
+    def words_wanted(self) -> int:
+        return self.target_words or self.section.budget
 
     @property
     def is_first(self) -> bool:

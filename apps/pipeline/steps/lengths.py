@@ -1,0 +1,191 @@
+"""Writing to plan with a real model: one call per section, steered to its word budget.
+
+Models are poor at counting words. Each section gets a share of what is left of the target (so
+an early section that ran long or short is made up for by the later ones); a section that stops
+well short is continued by a further call, and one that runs long is cut at the first sentence end
+past its share. The cut happens while streaming, before the excess reaches a reader, so the
+streamed draft and the stored document are the same text; the rest of the call is drained unseen
+because its usage (what it cost) only arrives at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from apps.pipeline import pricing
+from apps.pipeline.providers import prompts
+from apps.pipeline.providers.base import Provider, SectionTask, TextDelta
+from apps.pipeline.state import Usage
+from apps.pipeline.text import word_count
+from apps.streaming.events import EventType
+
+if TYPE_CHECKING:
+    from apps.pipeline.steps.writer import Draft
+
+# A section is cut at the first sentence end once it has this share of its target...
+CAP = 1.05
+# ...and continued while it has less than this share, at most MAX_CONTINUATIONS times.
+SHORT = 0.92
+MAX_CONTINUATIONS = 2
+MIN_SECTION_WORDS = 15
+PROGRESS_STEP = 10
+
+# The end of a sentence (with any closing quote or bracket) or of a paragraph.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|\n\s*\n")
+
+
+def heading(index: int, title: str) -> str:
+    return f"## {index + 1}. {title}\n\n"
+
+
+def body_target(*, target: int, written: int, budgets: list[int], index: int, title: str) -> int:
+    """This section's share of what is left of the target, less its heading."""
+    left = target - written
+    share = left * budgets[index] / max(1, sum(budgets[index:]))
+    return max(MIN_SECTION_WORDS, round(share) - word_count(heading(index, title)))
+
+
+def _cut(delta: str) -> int | None:
+    """Just past the first sentence end in `delta`, if it has one."""
+    match = _SENTENCE_END.search(delta)
+    return match.end() if match else None
+
+
+def write_section(
+    *,
+    provider: Provider,
+    task: SectionTask,
+    target: int,
+    draft: Draft,
+    usage: Usage,
+) -> str:
+    """Stream one section body of about `target` words into the draft; return its text."""
+    section = _Section()
+    for attempt in range(1 + MAX_CONTINUATIONS):
+        wanted = target - word_count(section.text)
+        call = replace(task, target_words=wanted, continuation_of=section.text if attempt else "")
+        before = len(section.text)
+        try:
+            closed = _stream_call(provider, call, target, section, draft, usage)
+        except BaseException:
+            # A call cut short (stopped, failed) never reports its usage; count an estimate so
+            # that what was spent still counts against the budget.
+            usage.add(_estimate(provider.name, call, section.text[before:]))
+            raise
+        if closed or word_count(section.text) >= target * SHORT:
+            break
+    return section.text
+
+
+@dataclass
+class _Section:
+    text: str = ""
+
+
+def _estimate(model: str, task: SectionTask, text: str) -> Usage:
+    # About four characters a token, for prompt and answer alike.
+    tokens_in = (len(prompts.system_prompt(task)) + len(prompts.user_prompt(task))) // 4
+    tokens_out = len(text) // 4
+    return Usage(
+        model=model,
+        tokens_in=tokens_in,
+        tokens_out=tokens_out,
+        cost_usd=pricing.cost_usd(model, tokens_in=tokens_in, tokens_out=tokens_out),
+    )
+
+
+def _stream_call(
+    provider: Provider,
+    call: SectionTask,
+    target: int,
+    section: _Section,
+    draft: Draft,
+    usage: Usage,
+) -> bool:
+    """One provider call's deltas into the section and the draft; True when it was cut."""
+    written = section.text
+    reported = word_count(written) * 100 // max(1, target)
+    # Closed explicitly on the way out, so a stop or an error hangs up on the provider at once.
+    items = provider.write_section(call)
+    try:
+        stream = items if call.continuation_of else without_heading(items)
+        return _consume(stream, call, target, section, draft, usage, reported)
+    finally:
+        close = getattr(items, "close", None)  # generators have it; any iterator will do
+        if close is not None:
+            close()
+
+
+def without_heading(items: Iterator[TextDelta | Usage]) -> Iterator[TextDelta | Usage]:
+    """Drop a heading the model wrote despite being told not to: the writer adds its own. Only
+    the first line is held back, and only until it shows whether it is a heading."""
+    pending = ""
+    decided = False
+    for item in items:
+        if decided or not isinstance(item, TextDelta):
+            yield item
+            continue
+        pending += item.text
+        stripped = pending.lstrip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            decided = True
+            yield TextDelta(stripped)
+            continue
+        if "\n" in stripped:
+            decided = True
+            rest = stripped.split("\n", 1)[1].lstrip()
+            if rest:
+                yield TextDelta(rest)
+    if not decided and pending.strip() and not pending.lstrip().startswith("#"):
+        yield TextDelta(pending.lstrip())
+
+
+def _consume(
+    items: Iterator[TextDelta | Usage],
+    call: SectionTask,
+    target: int,
+    section: _Section,
+    draft: Draft,
+    usage: Usage,
+    reported: int,
+) -> bool:
+    events = draft.events
+    closed = False
+    first = True
+    written = section.text
+    for item in items:
+        if isinstance(item, Usage):
+            usage.add(item)
+            continue
+        assert isinstance(item, TextDelta)
+        if closed:
+            draft.cancel.check()
+            continue  # drained unseen: the usage comes last
+        text = item.text
+        if first and written and not written[-1].isspace() and not text[:1].isspace():
+            text = " " + text  # a continuation picks up mid-paragraph
+        first = False
+        if word_count(written + text) >= target * CAP:
+            cut = _cut(text)
+            if cut is not None:
+                text, closed = text[:cut], True
+        written += text
+        section.text = written
+        draft.append(text)
+        words = word_count(written)
+        progress = min(99, words * 100 // max(1, target))
+        if progress - reported >= PROGRESS_STEP:
+            reported = progress
+            events.publish(
+                EventType.WRITING,
+                section=call.section.title,
+                progress=progress,
+                word_count=words,
+                agent="writer",
+            )
+    return closed
