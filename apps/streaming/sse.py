@@ -33,6 +33,9 @@ class Heartbeat:
 
 StreamItem = Opened | Heartbeat | dict[str, Any]
 
+# Put on a stream's queue when live delivery may have lost something: backfill from the log.
+RESYNC: dict[str, Any] = {"type": "resync", "seq": -1}
+
 
 async def _pump(
     layer: BaseChannelLayer, channel: str, queue: asyncio.Queue[dict[str, Any]]
@@ -40,7 +43,17 @@ async def _pump(
     # One long-lived receive per stream: cancelling a channels-redis receive can drop what it
     # buffered, so it is cancelled only when the stream ends.
     while True:
-        message = await layer.receive(channel)
+        try:
+            message = await layer.receive(channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # A failed receive may have lost a message: ask the stream to read the log now,
+            # then keep listening rather than leave the stream to poll.
+            logger.exception("event=sse_receive_failed channel=%s", channel)
+            queue.put_nowait(RESYNC)
+            await asyncio.sleep(0.1)
+            continue
         event = message.get("event")
         if isinstance(event, dict):
             queue.put_nowait(event)
@@ -82,29 +95,31 @@ async def run_event_stream(
                 return
 
         while True:
+            live: dict[str, Any] | None
             try:
-                event = await asyncio.wait_for(queue.get(), timeout=heartbeat_seconds)
+                live = await asyncio.wait_for(queue.get(), timeout=heartbeat_seconds)
             except TimeoutError:
-                if pump.done():
-                    # The layer failed under us; the store still has everything.
-                    logger.warning("event=sse_pump_died run_id=%s", run_id)
+                live = None
+            if live is None or live is RESYNC:
+                # A quiet spell or a failed receive: whatever the layer lost, the log has.
                 async for stored in backfill():
                     yield stored
                     last_seq = stored["seq"]
                     if is_terminal(stored):
                         return
-                yield Heartbeat()
+                if live is None:
+                    yield Heartbeat()
                 continue
-            seq = event["seq"]
+            seq = live["seq"]
             if seq <= last_seq:
                 continue
             if seq > last_seq + 1:
                 async for stored in backfill(up_to=seq - 1):
                     yield stored
                     last_seq = stored["seq"]
-            yield event
+            yield live
             last_seq = seq
-            if is_terminal(event):
+            if is_terminal(live):
                 return
     finally:
         pump.cancel()
