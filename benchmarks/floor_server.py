@@ -14,7 +14,8 @@ HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control:
 
 
 async def serve(port: int, redis_url: str, channel: str) -> None:
-    client = aioredis.from_url(redis_url)
+    # One subscription per connection: the pool must not cap them (redis-py defaults to 100).
+    client = aioredis.from_url(redis_url, max_connections=100_000)
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")

@@ -37,7 +37,6 @@ from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 from devtools.processes import BIN, Processes, django_env, free_port, start_daphne, start_worker
 from devtools.sse import aiter_sse
-from tests.live import group_size
 
 LOGS = Path(__file__).resolve().parent.parent / "test-artifacts" / "bench"
 FLOOR_CHANNEL = "hwz-bench-floor"
@@ -147,11 +146,10 @@ async def _measure_ours(
             for _ in range(streams)
         ]
         deadline = time.monotonic() + 120
-        while (
-            await asyncio.to_thread(group_size, str(run.id)) < streams
-            and time.monotonic() < deadline
-        ):
+        # A stream is subscribed before its response starts: connected means listening.
+        while len(connected) < streams and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)
         rss_after = _rss_kb(daphne_pid)
         started = time.monotonic()
         await asyncio.to_thread(_publish, run, events, gap)

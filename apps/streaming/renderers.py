@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.template.loader import render_to_string
 
@@ -42,12 +43,25 @@ def _render_control(item: Opened | Heartbeat) -> str:
 
 
 class JsonRenderer:
-    """The API stream: `id: <seq>` and `data: <event json>`, as the first plan's clients expect."""
+    """The API stream: `id: <seq>` and `data: <event json>`, as the first plan's clients expect.
+
+    A stored event never changes, so its text is made once and shared by every stream reading
+    the same run: a thousand readers need not serialise it a thousand times."""
+
+    _cache: ClassVar[OrderedDict[tuple[str, int], str]] = OrderedDict()
+    CACHE_SIZE: ClassVar[int] = 4096
 
     async def render(self, item: StreamItem) -> str:
         if isinstance(item, Opened | Heartbeat):
             return _render_control(item)
-        return sse_message(data=json.dumps(item, separators=(",", ":")), event_id=item["seq"])
+        key = (item["run_id"], item["seq"])
+        text = self._cache.get(key)
+        if text is None:
+            text = sse_message(data=json.dumps(item, separators=(",", ":")), event_id=item["seq"])
+            self._cache[key] = text
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return text
 
 
 class HtmlRenderer:

@@ -6,19 +6,14 @@ Renderers (JSON for the API, HTML fragments for htmx) turn what it yields into S
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from channels.layers import BaseChannelLayer, get_channel_layer
-
-from apps.streaming.events import is_terminal, run_group
+from apps.streaming.events import is_terminal
+from apps.streaming.hub import RESYNC, get_hub
 from apps.streaming.selectors import stored_events_after
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,31 +28,6 @@ class Heartbeat:
 
 StreamItem = Opened | Heartbeat | dict[str, Any]
 
-# Put on a stream's queue when live delivery may have lost something: backfill from the log.
-RESYNC: dict[str, Any] = {"type": "resync", "seq": -1}
-
-
-async def _pump(
-    layer: BaseChannelLayer, channel: str, queue: asyncio.Queue[dict[str, Any]]
-) -> None:
-    # One long-lived receive per stream: cancelling a channels-redis receive can drop what it
-    # buffered, so it is cancelled only when the stream ends.
-    while True:
-        try:
-            message = await layer.receive(channel)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            # A failed receive may have lost a message: ask the stream to read the log now,
-            # then keep listening rather than leave the stream to poll.
-            logger.exception("event=sse_receive_failed channel=%s", channel)
-            queue.put_nowait(RESYNC)
-            await asyncio.sleep(0.1)
-            continue
-        event = message.get("event")
-        if isinstance(event, dict):
-            queue.put_nowait(event)
-
 
 async def run_event_stream(
     *,
@@ -69,15 +39,10 @@ async def run_event_stream(
     """Every event of the run after `after_seq`, exactly once and in order, ending after the
     terminal one. Live events that skip a `seq` (the layer drops over capacity) are backfilled
     from the store; a quiet spell also checks the store, then sends a heartbeat."""
-    layer = get_channel_layer()
-    assert layer is not None, "CHANNEL_LAYERS is not configured"
-    group = run_group(run_id)
-    channel = await layer.new_channel(prefix="sse")
-    # Join the group before reading the log so nothing published in between is missed; the
-    # overlap is removed by `seq`.
-    await layer.group_add(group, channel)
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    pump = asyncio.create_task(_pump(layer, channel, queue))
+    hub = get_hub()
+    # Subscribe before reading the log so nothing published in between is missed; the overlap
+    # is removed by `seq`.
+    queue = await hub.subscribe(run_id)
     last_seq = after_seq
     try:
         yield Opened()
@@ -122,9 +87,4 @@ async def run_event_stream(
             if is_terminal(live):
                 return
     finally:
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await pump
-        # Shielded: a disconnect cancels us, and the membership must still be removed.
-        with contextlib.suppress(Exception):
-            await asyncio.shield(layer.group_discard(group, channel))
+        await hub.unsubscribe(run_id, queue)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis.asyncio as aioredis
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from apps.streaming.events import run_group
+from apps.streaming.hub import RunHub
+
+RUN = "8c1f4a7e-0000-4000-8000-000000000001"
+
+
+async def _members() -> int:
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    client = aioredis.from_url(settings.REDIS_URL)
+    try:
+        return await client.zcard(f"{prefix}:group:{run_group(RUN)}")
+    finally:
+        await client.aclose()
+
+
+async def _send(seq: int) -> None:
+    await get_channel_layer().group_send(
+        run_group(RUN), {"type": "run.event", "event": {"seq": seq}}
+    )
+
+
+async def test_local_readers_of_one_run_share_one_group_membership():
+    hub = RunHub(get_channel_layer())
+    first, second = await asyncio.gather(hub.subscribe(RUN), hub.subscribe(RUN))
+    assert hub.readers(RUN) == 2
+    assert await _members() == 1
+    await _send(1)
+    assert (await asyncio.wait_for(first.get(), 2))["seq"] == 1
+    assert (await asyncio.wait_for(second.get(), 2))["seq"] == 1
+
+    await hub.unsubscribe(RUN, first)
+    assert await _members() == 1
+    await _send(2)
+    assert (await asyncio.wait_for(second.get(), 2))["seq"] == 2
+    assert first.empty()
+
+    await hub.unsubscribe(RUN, second)
+    assert hub.readers(RUN) == 0
+    assert await _members() == 0
+
+
+async def test_a_reader_after_the_last_one_left_subscribes_afresh():
+    hub = RunHub(get_channel_layer())
+    queue = await hub.subscribe(RUN)
+    await hub.unsubscribe(RUN, queue)
+    again = await hub.subscribe(RUN)
+    await _send(7)
+    assert (await asyncio.wait_for(again.get(), 2))["seq"] == 7
+    await hub.unsubscribe(RUN, again)
+    assert await _members() == 0
+
+
+@pytest.mark.parametrize("readers", [1, 50])
+async def test_every_reader_gets_every_event_in_order(readers):
+    hub = RunHub(get_channel_layer())
+    queues = await asyncio.gather(*(hub.subscribe(RUN) for _ in range(readers)))
+    for seq in range(1, 21):
+        await _send(seq)
+    for queue in queues:
+        got = [(await asyncio.wait_for(queue.get(), 2))["seq"] for _ in range(20)]
+        assert got == list(range(1, 21))
+    for queue in queues:
+        await hub.unsubscribe(RUN, queue)
+    assert await _members() == 0
