@@ -28,6 +28,19 @@ class TimelineItem:
     status: str = ""
 
 
+AGENT_NAMES = {"user_material": "Your material"}
+
+
+def _research_text(event: dict[str, Any]) -> str:
+    agent = AGENT_NAMES.get(event["agent"], event["agent"])
+    found = event["sources_found"]
+    if event["status"] == "started":
+        return f"{agent}: searching for {event['query']}"
+    if event["status"] == "completed":
+        return f"{agent}: {found} passage{'s' if found != 1 else ''} found for {event['query']}"
+    return f"{agent}: {event['query']} ({event['status']})"
+
+
 @dataclass
 class RunProgress:
     timeline: list[TimelineItem] = field(default_factory=list)
@@ -63,13 +76,7 @@ class RunProgress:
                 f"(complexity {event['complexity']:.1f}/10): {event['reason']}",
             )
         elif kind == EventType.RESEARCH:
-            found = event["sources_found"]
-            item = TimelineItem(
-                event["seq"],
-                kind,
-                f"{event['agent']}: {event['query']} — {found} source{'s' if found != 1 else ''}",
-                status=event["status"],
-            )
+            item = TimelineItem(event["seq"], kind, _research_text(event), status=event["status"])
         elif kind == EventType.USAGE:
             item = TimelineItem(
                 event["seq"],

@@ -77,6 +77,7 @@ class HtmlRenderer:
         finished_context: Callable[[], Awaitable[dict[str, Any]]],
     ) -> None:
         self.progress = progress
+        self._running_shown = False
         # Awaited once the run has ended: the context of the final run card, read from the rows.
         self._finished_context = finished_context
 
@@ -87,6 +88,10 @@ class HtmlRenderer:
         timeline_item = self.progress.apply(item)
         kind = item["type"]
         out = []
+        if not self._running_shown:
+            # Any event means a worker has the run: the badge stops saying "Queued".
+            self._running_shown = True
+            out.append(sse_message(event="status", data="Running"))
         if kind == EventType.CONTENT:
             if item["message"]:
                 html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})

@@ -77,3 +77,21 @@ def test_sections_name_the_topic_and_its_key_terms():
 def test_budgets_split_by_weight_with_largest_remainder():
     assert outline.budgets([1, 1, 1], 100) == [34, 33, 33]
     assert outline.budgets([1, 2], 10) == [3, 7]
+
+
+def test_a_follow_up_naming_a_section_becomes_its_first_point():
+    state = _state("research_proposal", 3000)
+    state.previous_draft = "# Earlier draft"
+    state.request = WritingRequest(
+        prompt="Make the methodology more concrete: name the sampling strategy.",
+        writeup_type="research_proposal",
+        citation_style="apa7",
+        academic_level="masters",
+        target_word_count=3000,
+        model="offline",
+    )
+    sections = {s.title: s for s in outline.build(state).sections}
+    assert sections["Methodology"].points[0] == (
+        "Revise as asked: “Make the methodology more concrete: name the sampling strategy”."
+    )
+    assert not any(p.startswith("Revise as asked") for p in sections["Ethics"].points)

@@ -159,6 +159,7 @@ async def test_html_stream_renders_the_same_fragments_as_the_page(owner):
         "Router chose the simple pipeline" in body
     )
     assert "event: content\ndata: # Hi there" in body
+    assert body.count("event: status\ndata: Running") == 1
     assert "event: finished" in body
     finished = body.split("event: finished\n", 1)[1]
     html = "\n".join(

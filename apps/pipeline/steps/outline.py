@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from apps.conversations.models import WriteupType
 from apps.pipeline.state import Outline, OutlineSection, PipelineState
 from apps.pipeline.steps.blueprints import BLUEPRINTS
-from apps.pipeline.text import keywords, topic_phrase
+from apps.pipeline.text import STOPWORDS, keywords, topic_phrase
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
@@ -51,7 +54,24 @@ def build(state: PipelineState) -> Outline:
             strict=True,
         )
     )
+    if state.is_revision:
+        sections = tuple(_with_revision(section, request.prompt) for section in sections)
     return Outline(title=topic, sections=sections)
+
+
+def _with_revision(section: OutlineSection, follow_up: str) -> OutlineSection:
+    """A follow-up that names a section ("make the methodology more concrete") becomes that
+    section's first point, so the revision lands where it was asked for."""
+    asked = {word.lower() for word in re.findall(r"[A-Za-z][A-Za-z-]+", follow_up)}
+    named = {
+        word.lower()
+        for word in re.findall(r"[A-Za-z][A-Za-z-]+", section.title)
+        if len(word) > 3 and word.lower() not in STOPWORDS
+    }
+    if not named & asked:
+        return section
+    point = f"Revise as asked: “{topic_phrase(follow_up)}”."
+    return dataclasses.replace(section, points=(point, *section.points))
 
 
 def run(state: PipelineState, events: RunPublisher) -> None:

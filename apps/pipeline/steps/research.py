@@ -24,7 +24,10 @@ def passage_limit(state: PipelineState) -> int:
 
 def run(state: PipelineState, events: RunPublisher) -> None:
     text = state.original_prompt + " " + state.request.prompt
-    terms = keywords(text)
+    terms = keywords(state.original_prompt)
+    if state.is_revision:
+        # Each prompt's key terms on their own: a follow-up adds its terms to the topic's.
+        terms = list(dict.fromkeys(terms + keywords(state.request.prompt)))
     query = " ".join(terms) or state.request.prompt[:80]
     events.publish(EventType.RESEARCH, query=query, sources_found=0, agent=AGENT, status="started")
 
