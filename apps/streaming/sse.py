@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ async def run_event_stream(
     conversation_id: uuid.UUID,
     after_seq: int,
     heartbeat_seconds: float,
-) -> AsyncIterator[StreamItem]:
+) -> AsyncGenerator[StreamItem]:
     """Every event of the run after `after_seq`, exactly once and in order, ending after the
     terminal one. Live events that skip a `seq` (the layer drops over capacity) are backfilled
     from the store; a quiet spell also checks the store, then sends a heartbeat."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -39,13 +41,38 @@ def last_event_id(request: HttpRequest) -> int:
     return value
 
 
-async def _encode(items: AsyncIterator[StreamItem], renderer: Renderer) -> AsyncIterator[bytes]:
-    async for item in items:
-        yield (await renderer.render(item)).encode()
+async def _encode(items: AsyncGenerator[StreamItem], renderer: Renderer) -> AsyncGenerator[bytes]:
+    # Closing this generator closes the stream under it (and so its subscription).
+    async with contextlib.aclosing(items) as source:
+        async for item in source:
+            yield (await renderer.render(item)).encode()
 
 
-def _sse_response(items: AsyncIterator[StreamItem], renderer: Renderer) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_encode(items, renderer), content_type="text/event-stream")
+class SseBody:
+    """A stream's response body that always releases its subscription.
+
+    When a client hangs up while Django is writing, Django stops iterating without closing the
+    generators underneath, which would leave them (and the run's group membership) to the
+    garbage collector. Django does call close() once the response is over, from a worker thread:
+    it hands the closing back to the event loop."""
+
+    def __init__(self, items: AsyncGenerator[StreamItem], renderer: Renderer) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._body = _encode(items, renderer)
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self._body
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._aclose(), self._loop)
+
+    async def _aclose(self) -> None:
+        with contextlib.suppress(RuntimeError):  # still running: it is ending by itself
+            await self._body.aclose()
+
+
+def _sse_response(items: AsyncGenerator[StreamItem], renderer: Renderer) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(SseBody(items, renderer), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy in front must not buffer the stream
     return response
