@@ -7,8 +7,6 @@ silently meaning something else.
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,57 +14,12 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from handywriterz.env import env_bool, env_int, env_list, env_number, env_prices, env_str
+
 # Lets ModelAdmin[Model], Form generics and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false/1/0/yes/no), got {raw!r}")
-
-
-def env_number(name: str, default: float, *, minimum: float, maximum: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
-    if not minimum <= value <= maximum:
-        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, got {raw!r}")
-    return value
-
-
-def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
-    value = env_number(name, default, minimum=minimum, maximum=maximum)
-    if value != int(value):
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}")
-    return int(value)
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -176,10 +129,10 @@ CACHES = {
 # layer is at-most-once and drops messages to a channel over capacity: the stream backfills gaps.
 CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "apps.streaming.layers.ChannelLayer",
         "CONFIG": {
-            # redis-py 8 times socket reads out after 5 s by default, exactly the time
-            # channels-redis blocks in BZPOPMIN on an idle receive: the read must outlast it.
+            # redis-py 8 times socket reads out after 5 s by default; a receive blocks in
+            # BZPOPMIN for a second (apps/streaming/layers.py): the read must outlast it.
             "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
             "prefix": env_str("CHANNEL_LAYER_PREFIX", "hwz"),
             "capacity": env_int("CHANNEL_LAYER_CAPACITY", 500, minimum=10, maximum=100_000),
@@ -294,35 +247,6 @@ if LLM_BASE_URL and not LLM_MODELS:
 # 429, a 5xx or a broken connection is retried (with exponential backoff, honouring retry-after).
 LLM_TIMEOUT = env_number("LLM_TIMEOUT", 60, minimum=1, maximum=600)
 LLM_MAX_RETRIES = env_int("LLM_MAX_RETRIES", 3, minimum=0, maximum=10)
-
-
-def env_prices(
-    name: str, default: dict[str, tuple[float, float]]
-) -> dict[str, tuple[float, float]]:
-    """`{"model": [usd_per_million_in, usd_per_million_out], ...}` as JSON, merged over the
-    defaults so that adding one model does not drop the others."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
-    if not isinstance(parsed, dict):
-        raise ImproperlyConfigured(f"{name} must be a JSON object of model: [in, out]")
-    prices = dict(default)
-    for model, pair in parsed.items():
-        if (
-            not isinstance(pair, list)
-            or len(pair) != 2
-            or not all(isinstance(p, int | float) and not isinstance(p, bool) for p in pair)
-            or min(pair) < 0
-        ):
-            raise ImproperlyConfigured(
-                f"{name}[{model!r}] must be [usd_per_million_in, usd_per_million_out], got {pair!r}"
-            )
-        prices[model] = (float(pair[0]), float(pair[1]))
-    return prices
 
 
 # USD per million tokens (input, output), from the providers' public price lists. A model missing

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile as Upload
 from django.template.defaultfilters import filesizeformat
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from pypdf.generic import DictionaryObject
 
 from apps.files.errors import FileProblem
 from apps.files.models import FileKind
+from apps.files.pdfs import read_pdf
 from apps.files.textcodec import decode_text
 
 SNIFF_BYTES = 8192
@@ -117,26 +117,13 @@ def _check_docx(stream: IO[bytes], name: str, size: int) -> None:
 
 def _check_pdf(stream: IO[bytes], name: str) -> None:
     """Opening reads only the trailer and cross-reference table; pages are parsed later."""
-    try:
-        reader = PdfReader(stream, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise FileProblem(
-                "encrypted_pdf",
-                f"{name}: the PDF is password-protected. Remove the password and upload it again.",
-            )
+
+    def has_pages(reader: PdfReader) -> None:
         root = reader.trailer["/Root"].get_object()
         if not isinstance(root, DictionaryObject) or "/Pages" not in root:
             raise FileProblem("corrupt_pdf", f"{name}: the PDF has no pages.")
-    except FileProblem:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise FileProblem(
-            "corrupt_pdf", f"{name}: the PDF is damaged and cannot be read."
-        ) from error
-    except NotImplementedError as error:  # an encryption scheme pypdf cannot open
-        raise FileProblem(
-            "encrypted_pdf", f"{name}: the PDF is encrypted in a way that cannot be opened."
-        ) from error
+
+    read_pdf(stream, name, has_pages)
 
 
 def _text_kind(text: str, name: str) -> FileKind:

@@ -1,9 +1,11 @@
-"""One channel-layer subscription per run per process, fanned out to every local stream.
+"""One channel-layer channel per process, joined to the group of every run it has readers for,
+fanned out in memory to every local stream of that run.
 
 With a channel per stream, each event costs one Redis message per open stream: a thousand readers
-of one run means a thousand BZPOPMINs an event. Here the first stream of a run in this process
-joins the run's group with a process channel, later streams of the same run share it, and each
-event is handed to their queues in memory. The stored log still makes up for anything lost.
+of one run means a thousand BZPOPMINs an event. Here a Daphne process receives each event once and
+hands it to its readers' queues. The channel's receive runs for the life of the process: a
+channels-redis receive cannot be cancelled quickly (it waits out its BZPOPMIN), so nothing on a
+stream's path ever cancels one. The stored log still makes up for anything lost.
 """
 
 from __future__ import annotations
@@ -26,94 +28,112 @@ RESYNC: dict[str, Any] = {"type": "resync", "seq": -1}
 
 
 @dataclass
-class _Subscription:
-    channel: str = ""
+class _Run:
     queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
     # Set once the group membership exists: a stream may read the log only after that, or an
     # event published in between would be in neither.
     joined: asyncio.Event = field(default_factory=asyncio.Event)
     failed: BaseException | None = None
-    pump: asyncio.Task[None] | None = None
 
 
 class RunHub:
     def __init__(self, layer: BaseChannelLayer) -> None:
         self._layer = layer
-        self._runs: dict[str, _Subscription] = {}
+        self._runs: dict[str, _Run] = {}
+        self._channel: str | None = None
+        self._channel_lock = asyncio.Lock()
+        self._pump: asyncio.Task[None] | None = None
 
     def readers(self, run_id: object) -> int:
-        subscription = self._runs.get(str(run_id))
-        return len(subscription.queues) if subscription else 0
+        run = self._runs.get(str(run_id))
+        return len(run.queues) if run else 0
 
     async def subscribe(self, run_id: object) -> asyncio.Queue[dict[str, Any]]:
+        channel = await self._ensure_channel()
         key = str(run_id)
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        subscription = self._runs.get(key)
-        if subscription is None:
+        run = self._runs.get(key)
+        if run is None:
             # Registered before the first await, so concurrent subscribers share it.
-            subscription = self._runs[key] = _Subscription()
-            subscription.queues.add(queue)
+            run = self._runs[key] = _Run()
+            run.queues.add(queue)
             try:
-                subscription.channel = await self._layer.new_channel(prefix="sse")
-                await self._layer.group_add(run_group(key), subscription.channel)
+                await self._layer.group_add(run_group(key), channel)
             except BaseException as error:
-                subscription.failed = error
-                subscription.joined.set()
+                run.failed = error
+                run.joined.set()
                 self._runs.pop(key, None)
                 raise
-            subscription.pump = asyncio.create_task(self._pump(subscription))
-            subscription.joined.set()
+            run.joined.set()
             return queue
-        subscription.queues.add(queue)
+        run.queues.add(queue)
         try:
-            await subscription.joined.wait()
+            await run.joined.wait()
         except BaseException:
-            subscription.queues.discard(queue)
+            run.queues.discard(queue)
             raise
-        if subscription.failed is not None:
-            subscription.queues.discard(queue)
-            raise subscription.failed
+        if run.failed is not None:
+            run.queues.discard(queue)
+            raise run.failed
         return queue
 
     async def unsubscribe(self, run_id: object, queue: asyncio.Queue[dict[str, Any]]) -> None:
         key = str(run_id)
-        subscription = self._runs.get(key)
-        if subscription is None:
+        run = self._runs.get(key)
+        if run is None:
             return
-        subscription.queues.discard(queue)
-        if subscription.queues or not subscription.joined.is_set():
+        run.queues.discard(queue)
+        if run.queues or not run.joined.is_set():
             return
-        # The last local reader left: forget the run first, so a newcomer starts afresh.
+        # The last local reader left: forget the run first, so a newcomer joins afresh, then
+        # leave the group. Shielded: a disconnect cancels the stream, and the membership must
+        # still be removed.
         del self._runs[key]
-        if subscription.pump is not None:
-            subscription.pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await subscription.pump
-        # Shielded: a disconnect cancels the stream, and the membership must still be removed.
-        with contextlib.suppress(Exception):
-            await asyncio.shield(self._layer.group_discard(run_group(key), subscription.channel))
+        assert self._channel is not None
+        try:
+            await asyncio.shield(self._layer.group_discard(run_group(key), self._channel))
+        except Exception:
+            logger.exception("event=sse_group_discard_failed run_id=%s", key)
 
-    async def _pump(self, subscription: _Subscription) -> None:
-        # One long-lived receive per subscription: cancelling a channels-redis receive can drop
-        # what it buffered, so it is cancelled only when the last reader leaves.
+    async def close(self) -> None:
+        """Stop receiving (at shutdown, or at the end of a test's event loop)."""
+        if self._pump is not None:
+            self._pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pump
+            self._pump = None
+
+    async def _ensure_channel(self) -> str:
+        if self._channel is None:
+            async with self._channel_lock:
+                if self._channel is None:
+                    channel = await self._layer.new_channel(prefix="sse")
+                    self._pump = asyncio.create_task(self._receive(channel))
+                    self._channel = channel
+        return self._channel
+
+    async def _receive(self, channel: str) -> None:
         while True:
             try:
-                message = await self._layer.receive(subscription.channel)
+                message = await self._layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 # A failed receive may have lost a message: readers catch up from the log now.
-                logger.exception("event=sse_receive_failed channel=%s", subscription.channel)
-                self._broadcast(subscription, RESYNC)
+                logger.exception("event=sse_receive_failed channel=%s", channel)
+                for run in list(self._runs.values()):
+                    self._broadcast(run, RESYNC)
                 await asyncio.sleep(0.1)
                 continue
             event = message.get("event")
             if isinstance(event, dict):
-                self._broadcast(subscription, event)
+                readers = self._runs.get(str(event.get("run_id")))
+                if readers is not None:
+                    self._broadcast(readers, event)
 
     @staticmethod
-    def _broadcast(subscription: _Subscription, event: dict[str, Any]) -> None:
-        for queue in subscription.queues:
+    def _broadcast(run: _Run, event: dict[str, Any]) -> None:
+        for queue in run.queues:
             queue.put_nowait(event)
 
 

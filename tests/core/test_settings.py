@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from handywriterz.settings import env_bool, env_int, env_list, env_number
+from handywriterz.env import env_bool, env_int, env_list, env_number
 
 ROOT = Path(__file__).resolve().parents[2]
 

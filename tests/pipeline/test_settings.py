@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from handywriterz.settings import env_prices
+from handywriterz.env import env_prices
 
 DEFAULT = {"gpt-4o-mini": (0.15, 0.6)}
 

@@ -8,9 +8,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from apps.streaming.events import run_group
-from apps.streaming.hub import RunHub
+from apps.streaming.hub import get_hub
 
 RUN = "8c1f4a7e-0000-4000-8000-000000000001"
+
+pytestmark = pytest.mark.usefixtures("fresh_channel_layer")
 
 
 async def _members() -> int:
@@ -24,12 +26,12 @@ async def _members() -> int:
 
 async def _send(seq: int) -> None:
     await get_channel_layer().group_send(
-        run_group(RUN), {"type": "run.event", "event": {"seq": seq}}
+        run_group(RUN), {"type": "run.event", "event": {"run_id": RUN, "seq": seq}}
     )
 
 
 async def test_local_readers_of_one_run_share_one_group_membership():
-    hub = RunHub(get_channel_layer())
+    hub = get_hub()
     first, second = await asyncio.gather(hub.subscribe(RUN), hub.subscribe(RUN))
     assert hub.readers(RUN) == 2
     assert await _members() == 1
@@ -49,7 +51,7 @@ async def test_local_readers_of_one_run_share_one_group_membership():
 
 
 async def test_a_reader_after_the_last_one_left_subscribes_afresh():
-    hub = RunHub(get_channel_layer())
+    hub = get_hub()
     queue = await hub.subscribe(RUN)
     await hub.unsubscribe(RUN, queue)
     again = await hub.subscribe(RUN)
@@ -61,7 +63,7 @@ async def test_a_reader_after_the_last_one_left_subscribes_afresh():
 
 @pytest.mark.parametrize("readers", [1, 50])
 async def test_every_reader_gets_every_event_in_order(readers):
-    hub = RunHub(get_channel_layer())
+    hub = get_hub()
     queues = await asyncio.gather(*(hub.subscribe(RUN) for _ in range(readers)))
     for seq in range(1, 21):
         await _send(seq)
@@ -70,4 +72,17 @@ async def test_every_reader_gets_every_event_in_order(readers):
         assert got == list(range(1, 21))
     for queue in queues:
         await hub.unsubscribe(RUN, queue)
+    assert await _members() == 0
+
+
+async def test_events_reach_only_the_readers_of_their_run():
+    other = "8c1f4a7e-0000-4000-8000-000000000002"
+    hub = get_hub()
+    mine, theirs = await asyncio.gather(hub.subscribe(RUN), hub.subscribe(other))
+    await _send(1)
+    assert (await asyncio.wait_for(mine.get(), 2))["seq"] == 1
+    await asyncio.sleep(0.1)
+    assert theirs.empty()
+    await hub.unsubscribe(RUN, mine)
+    await hub.unsubscribe(other, theirs)
     assert await _members() == 0

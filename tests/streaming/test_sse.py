@@ -15,7 +15,10 @@ from apps.streaming.models import RunEvent
 from apps.streaming.sse import Heartbeat, Opened, run_event_stream
 from tests.factories import RunFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 ROUTING = {"system": "simple", "complexity": 2.0, "reason": "r"}
 DONE = {"message": "ok", "final_word_count": 3, "processing_time": 0.1, "system_used": "simple"}
@@ -46,6 +49,16 @@ async def _group_size(run) -> int:
         await client.aclose()
 
 
+async def _eventually_empty(run, timeout: float = 5) -> bool:
+    """The last reader's group membership is removed by a task of its own, just after."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while await _group_size(run):
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 @pytest.fixture
 async def run():
     return await sync_to_async(RunFactory)()
@@ -68,7 +81,7 @@ async def test_finished_run_replays_after_last_event_id_and_closes(run):
     items = [item async for item in _stream(run, after=2)]
     assert isinstance(items[0], Opened)
     assert [i["seq"] for i in items[1:]] == [3, 4]
-    assert await _group_size(run) == 0
+    assert await _eventually_empty(run)
 
 
 async def test_live_tail_follows_replay_without_duplicates_and_backfills_gaps(run):
@@ -89,7 +102,7 @@ async def test_live_tail_follows_replay_without_duplicates_and_backfills_gaps(ru
     got = [item async for item in stream]
     assert [i["seq"] for i in got] == [3, 4]
     assert got[0]["message"] == "y"
-    assert await _group_size(run) == 0
+    assert await _eventually_empty(run)
 
 
 async def test_quiet_stream_sends_heartbeats_and_catches_up_from_the_store(run):
@@ -102,7 +115,7 @@ async def test_quiet_stream_sends_heartbeats_and_catches_up_from_the_store(run):
     assert item["type"] == "done"
     with contextlib.suppress(StopAsyncIteration):
         await anext(stream)
-    assert await _group_size(run) == 0
+    assert await _eventually_empty(run)
 
 
 async def test_closing_the_stream_early_leaves_no_group_membership(run):
@@ -110,4 +123,4 @@ async def test_closing_the_stream_early_leaves_no_group_membership(run):
     await anext(stream)
     assert await _group_size(run) == 1
     await stream.aclose()
-    assert await _group_size(run) == 0
+    assert await _eventually_empty(run)

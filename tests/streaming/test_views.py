@@ -13,7 +13,10 @@ from apps.conversations.models import Message, Run
 from apps.streaming.models import RunEvent
 from tests.factories import MessageFactory, RunFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
 
 DONE = {
     "message": "Plan complete",

@@ -19,6 +19,7 @@ from apps.files.extraction.metadata import (
     year_from,
 )
 from apps.files.extraction.types import Extraction, Passage, Work
+from apps.files.pdfs import read_pdf
 
 MAX_PAGES = 2000
 HEADING_WORDS = 12
@@ -82,18 +83,9 @@ def _blocks(raw: str, heading: str) -> list[tuple[str, str]]:
 
 
 def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
-    try:
-        reader = PdfReader(path, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise FileProblem("encrypted_pdf", f"{name}: the PDF is password-protected.")
-        pages = reader.pages
-        count = len(pages)
-    except FileProblem:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        raise FileProblem(
-            "corrupt_pdf", f"{name}: the PDF is damaged and cannot be read."
-        ) from error
+    # Counting the pages walks the page tree: a broken one fails here, in words.
+    reader, count = read_pdf(path, name, lambda opened: (opened, len(opened.pages)))
+    pages = reader.pages
     if count == 0:
         raise FileProblem("corrupt_pdf", f"{name}: the PDF has no pages.")
     notes: list[str] = []
