@@ -17,6 +17,7 @@ import resource
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,7 @@ class Figures:
     latencies_ms: list[float]
     connected: int
     wanted: int
+    failures: list[str]
 
     def row(self, label: str) -> str:
         lat = sorted(self.latencies_ms)
@@ -58,6 +60,7 @@ class Figures:
             f"{label:<28} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   max {lat[-1]:7.2f} ms   "
             f"events {len(lat):>6}   connected {self.connected}/{self.wanted} "
             f"({100 * self.connected / self.wanted:.1f} %)"
+            + (f"   failed: {dict(Counter(self.failures))}" if self.failures else "")
         )
 
 
@@ -74,10 +77,12 @@ async def _client(
     headers: dict[str, str],
     out: list[float],
     connected: list[int],
+    failures: list[str],
 ) -> None:
     try:
         async with client.stream("GET", url, headers=headers) as response:
             if response.status_code != 200:
+                failures.append(f"HTTP {response.status_code}")
                 return
             connected.append(1)
             async for message in aiter_sse(response.aiter_lines()):
@@ -91,8 +96,8 @@ async def _client(
                         out.append((now - float(event["message"])) * 1000)
                 else:
                     out.append((now - float(data)) * 1000)
-    except httpx.HTTPError:
-        return
+    except httpx.HTTPError as error:
+        failures.append(type(error).__name__)
 
 
 def _make_run(user: User) -> Run:
@@ -129,6 +134,7 @@ async def _measure_ours(
     run = await asyncio.to_thread(_make_run, user)
     out: list[float] = []
     connected: list[int] = []
+    failures: list[str] = []
     rss_before = _rss_kb(daphne_pid)
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
     timeout = httpx.Timeout(120, connect=60)
@@ -141,6 +147,7 @@ async def _measure_ours(
                     {"Authorization": f"Bearer {token}"},
                     out,
                     connected,
+                    failures,
                 )
             )
             for _ in range(streams)
@@ -157,7 +164,7 @@ async def _measure_ours(
         elapsed = time.monotonic() - started
     per_stream_kb = (rss_after - rss_before) / streams
     delivered_per_s = len(out) / elapsed if elapsed else 0.0
-    return Figures(out, len(connected), streams), per_stream_kb, delivered_per_s
+    return Figures(out, len(connected), streams, failures), per_stream_kb, delivered_per_s
 
 
 async def _measure_floor(url: str, streams: int, events: int, gap: float) -> Figures:
@@ -165,11 +172,13 @@ async def _measure_floor(url: str, streams: int, events: int, gap: float) -> Fig
 
     out: list[float] = []
     connected: list[int] = []
+    failures: list[str] = []
     publisher = aioredis.from_url(settings.REDIS_URL)
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
     async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(120, connect=60)) as client:
         tasks = [
-            asyncio.create_task(_client(client, url, {}, out, connected)) for _ in range(streams)
+            asyncio.create_task(_client(client, url, {}, out, connected, failures))
+            for _ in range(streams)
         ]
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -183,7 +192,7 @@ async def _measure_floor(url: str, streams: int, events: int, gap: float) -> Fig
         await publisher.publish(FLOOR_CHANNEL, "done")
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=300)
     await publisher.aclose()
-    return Figures(out, len(connected), streams)
+    return Figures(out, len(connected), streams, failures)
 
 
 def _is_active(run_id: str) -> bool:
