@@ -1,25 +1,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from celery import Task, shared_task
+from celery import shared_task
 from django.conf import settings
 
+from apps.core.tasks import RowTask
 from apps.files import services
 
 
-class ExtractTask(Task):  # type: ignore[type-arg]
-    def on_failure(
-        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
-    ) -> None:
-        # A hard time limit or a crashed worker: the file still ends failed with a reason.
-        file_id = args[0] if args else kwargs.get("file_id")
-        if file_id:
-            services.file_fail_from_task(
-                file_id=uuid.UUID(str(file_id)),
-                reason=f"reading the file failed ({type(exc).__name__}).",
-            )
+class ExtractTask(RowTask):
+    id_argument = "file_id"
+
+    def record_failure(self, *, row_id: uuid.UUID, error: BaseException) -> None:
+        services.file_fail_from_task(
+            file_id=row_id, reason=f"reading the file failed ({type(error).__name__})."
+        )
 
 
 @shared_task(
