@@ -7,6 +7,7 @@ silently meaning something else.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +224,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Product -----------------------------------------------------------------------------------
+# Submissions (new requests, follow-ups, uploads) per writer, e.g. "30/m" or "500/h".
+SUBMISSION_RATE = env_str("SUBMISSION_RATE", "30/m")
+if not re.fullmatch(r"\d+/\d*[smhd]", SUBMISSION_RATE):
+    raise ImproperlyConfigured(f"SUBMISSION_RATE must look like 30/m, got {SUBMISSION_RATE!r}")
+RATELIMIT_USE_CACHE = "default"
+
 # Seconds the offline provider waits between text deltas, so a person sees the draft arrive.
 OFFLINE_STREAM_DELAY = env_number("OFFLINE_STREAM_DELAY", 0.012, minimum=0, maximum=2)
 # Content deltas are coalesced into one stored/sent event at most this often (seconds).

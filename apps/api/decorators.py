@@ -9,7 +9,9 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.accounts.auth import AuthFailure, authenticate_request
+from apps.core import ratelimit
 from apps.core.http import AuthedRequest, json_error
+from apps.core.ratelimit import submission_limited
 
 ApiView = Callable[..., HttpResponse]
 
@@ -21,8 +23,9 @@ def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
     return check.process_view(request, lambda r: HttpResponse(), (), {})
 
 
-def api_view(*, methods: tuple[str, ...]) -> Callable[[ApiView], ApiView]:
-    """JSON API plumbing: method check, token or session auth, CSRF for sessions only."""
+def api_view(*, methods: tuple[str, ...], submission: bool = False) -> Callable[[ApiView], ApiView]:
+    """JSON API plumbing: method check, token or session auth, CSRF for sessions only, and for
+    a `submission` the writer's rate limit."""
 
     def decorator(view: ApiView) -> ApiView:
         @csrf_exempt
@@ -46,6 +49,10 @@ def api_view(*, methods: tuple[str, ...]) -> Callable[[ApiView], ApiView]:
                     "CSRF token missing or wrong; send the X-CSRFToken header.",
                 )
             request.user = user
+            if submission and submission_limited(request):
+                response = json_error(429, "rate_limited", ratelimit.MESSAGE)
+                response["Retry-After"] = "60"
+                return response
             authed: AuthedRequest = request  # type: ignore[assignment]
             return view(authed, *args, **kwargs)
 

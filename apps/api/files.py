@@ -31,7 +31,7 @@ def file_json(file: UploadedFile) -> dict[str, Any]:
     }
 
 
-@api_view(methods=("POST",))
+@api_view(methods=("POST",), submission=True)
 def upload(request: AuthedRequest) -> HttpResponse:
     uploads = request.FILES.getlist("files")
     if not uploads:

@@ -37,7 +37,7 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
-@api_view(methods=("POST",))
+@api_view(methods=("POST",), submission=True)
 def chat(request: AuthedRequest) -> HttpResponse:
     body = _parse_body(request)
     if isinstance(body, HttpResponse):

@@ -13,6 +13,7 @@ from apps.conversations import selectors, services
 from apps.conversations.forms import WritingRequestForm, initial_from_run
 from apps.conversations.models import Conversation
 from apps.core.http import AuthedRequest
+from apps.core.ratelimit import form_within_rate
 from apps.files.services import with_uploads
 
 INVALID = 422  # htmx is configured to swap 422 responses: they carry the form with its errors
@@ -49,7 +50,7 @@ def conversation_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def conversation_create(request: AuthedRequest) -> HttpResponse:
     form = WritingRequestForm(request.POST, request.FILES, user=request.user)
-    if form.is_valid():
+    if form.is_valid() and form_within_rate(request, form):
         try:
             writing = with_uploads(user=request.user, request=form.to_request(), form=form)
             run = services.conversation_start(user=request.user, request=writing)
@@ -83,7 +84,7 @@ def conversation_follow_up(request: AuthedRequest, conversation_id: str) -> Http
         selectors.conversations_for(user=request.user), pk=conversation_id
     )
     form = WritingRequestForm(request.POST, request.FILES, user=request.user)
-    if form.is_valid():
+    if form.is_valid() and form_within_rate(request, form):
         try:
             writing = with_uploads(user=request.user, request=form.to_request(), form=form)
             run = services.run_start(conversation=conversation, request=writing)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from apps.core.http import AuthedRequest
+from apps.core.ratelimit import form_within_rate
 from apps.files import selectors, services
 from apps.files.forms import EntryForm, UploadForm
 
@@ -34,7 +35,7 @@ def file_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def file_upload(request: AuthedRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if not (form.is_valid() and form_within_rate(request, form)):
         if not request.htmx:
             context = _list_context(request, form)
             return render(request, "files/list.html", context, status=INVALID)
