@@ -3,8 +3,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils import timezone
 
 from apps.conversations import services as conversation_services
 from apps.conversations.models import Conversation, Run
@@ -99,6 +102,7 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
     run = conversation_services.run_claim(run_id=run_id)
     if run is None:
         logger.info("event=run_not_claimed run_id=%s", run_id)
+        runs_fail_abandoned(run_id=run_id)
         return None
     started = time.monotonic()
     publisher = RunPublisher(run_id=run.id, conversation_id=run.conversation_id)
@@ -192,13 +196,36 @@ def announce_cancelled(*, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None
         publisher.close()
 
 
-def run_fail_from_task(*, run_id: uuid.UUID, reason: str) -> None:
+def run_fail_from_task(*, run_id: uuid.UUID, reason: str, code: str = "internal_error") -> None:
     """Called when the task itself died outside `run_execute`'s own handling."""
     run = Run.objects.filter(id=run_id).only("conversation_id").first()
     if run is None:
         return
     publisher = RunPublisher(run_id=run_id, conversation_id=run.conversation_id)
     try:
-        run_abort(run_id=run_id, publisher=publisher, code="internal_error", message=reason)
+        run_abort(run_id=run_id, publisher=publisher, code=code, message=reason)
     finally:
         publisher.close()
+
+
+WORKER_LOST_MESSAGE = (
+    "The worker writing this stopped before it finished (it was restarted or lost); "
+    "what it wrote is kept. Send the request again."
+)
+
+
+def runs_fail_abandoned(*, run_id: uuid.UUID | None = None) -> int:
+    """End runs still marked running although no worker can still have them.
+
+    A worker kills a task at the hard time limit, so a run that started longer ago than that
+    and is still running lost its worker (a crash, a restart, a lost machine). Checked when a
+    task is redelivered (its run is found running) and when a worker starts."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    abandoned = Run.objects.filter(status=Run.Status.RUNNING, started_at__lt=cutoff)
+    if run_id is not None:
+        abandoned = abandoned.filter(id=run_id)
+    ids = list(abandoned.values_list("id", flat=True))
+    for abandoned_id in ids:
+        logger.warning("event=run_abandoned run_id=%s", abandoned_id)
+        run_fail_from_task(run_id=abandoned_id, reason=WORKER_LOST_MESSAGE, code="worker_lost")
+    return len(ids)

@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from apps.core.tasks import RowTask
 from apps.pipeline import services
@@ -18,6 +19,19 @@ class RunTask(RowTask):
         services.run_fail_from_task(
             run_id=row_id, reason=f"The worker failed: {type(error).__name__}."
         )
+
+
+@shared_task(name="pipeline.fail_abandoned_runs", ignore_result=True)
+def fail_abandoned_runs() -> int:
+    return services.runs_fail_abandoned()
+
+
+@worker_ready.connect
+def _sweep_on_start(**kwargs: object) -> None:
+    # A starting worker may be the replacement of one that died mid-run. Queued rather than
+    # done here: this runs in the parent process, which must not open database connections
+    # its forked children would inherit.
+    fail_abandoned_runs.delay()
 
 
 @shared_task(base=RunTask, name="pipeline.execute_run", acks_late=True, reject_on_worker_lost=True)
