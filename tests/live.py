@@ -8,7 +8,7 @@ from pathlib import Path
 from devtools.processes import Processes, django_env, start_daphne, start_worker
 from devtools.sse import SseMessage, iter_sse
 
-__all__ = ["LiveStack", "SseMessage", "group_size", "iter_sse", "start_stack"]
+__all__ = ["LiveStack", "SseMessage", "agroup_size", "group_size", "iter_sse", "start_stack"]
 
 
 @dataclass
@@ -39,16 +39,34 @@ def start_stack(
     return LiveStack(url=url, group=group)
 
 
-def group_size(run_id: str) -> int:
-    """How many streams are subscribed to a run's channel-layer group right now."""
-    import redis
+def _group_key(run_id: object) -> str:
     from django.conf import settings
 
     from apps.streaming.events import run_group
 
     prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    return f"{prefix}:group:{run_group(run_id)}"
+
+
+def group_size(run_id: object) -> int:
+    """How many channels are subscribed to a run's channel-layer group right now."""
+    import redis
+    from django.conf import settings
+
     client = redis.Redis.from_url(settings.REDIS_URL)
     try:
-        return int(client.zcard(f"{prefix}:group:{run_group(run_id)}"))
+        return int(client.zcard(_group_key(run_id)))
     finally:
         client.close()
+
+
+async def agroup_size(run_id: object) -> int:
+    """group_size, for tests that run in an event loop."""
+    import redis.asyncio as aioredis
+    from django.conf import settings
+
+    client = aioredis.from_url(settings.REDIS_URL)
+    try:
+        return int(await client.zcard(_group_key(run_id)))
+    finally:
+        await client.aclose()

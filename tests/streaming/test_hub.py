@@ -3,12 +3,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-import redis.asyncio as aioredis
 from channels.layers import get_channel_layer
-from django.conf import settings
 
 from apps.streaming.events import run_group
 from apps.streaming.hub import get_hub
+from tests.live import agroup_size
 
 RUN = "8c1f4a7e-0000-4000-8000-000000000001"
 
@@ -16,12 +15,7 @@ pytestmark = pytest.mark.usefixtures("fresh_channel_layer")
 
 
 async def _members() -> int:
-    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
-    client = aioredis.from_url(settings.REDIS_URL)
-    try:
-        return await client.zcard(f"{prefix}:group:{run_group(RUN)}")
-    finally:
-        await client.aclose()
+    return await agroup_size(RUN)
 
 
 async def _send(seq: int) -> None:

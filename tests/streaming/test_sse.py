@@ -4,16 +4,15 @@ import asyncio
 import contextlib
 
 import pytest
-import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.utils import timezone
 
 from apps.streaming.events import run_group
 from apps.streaming.models import RunEvent
 from apps.streaming.sse import Heartbeat, Opened, run_event_stream
 from tests.factories import RunFactory
+from tests.live import agroup_size
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -41,12 +40,7 @@ async def _send(run, wire: dict) -> None:
 
 
 async def _group_size(run) -> int:
-    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
-    client = aioredis.from_url(settings.REDIS_URL)
-    try:
-        return await client.zcard(f"{prefix}:group:{run_group(run.id)}")
-    finally:
-        await client.aclose()
+    return await agroup_size(run.id)
 
 
 async def _eventually_empty(run, timeout: float = 5) -> bool:
