@@ -10,7 +10,6 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("conversations/", include("apps.conversations.urls")),
     path("files/", include("apps.files.urls")),
-    path("streams/", include("apps.streaming.urls")),
     path("api/", include("apps.api.urls")),
     path("", include("apps.health.urls")),
 ]

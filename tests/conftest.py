@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import respx
+from channels.layers import channel_layers, get_channel_layer
 from django.conf import settings as django_settings
 from django.test import Client
 
 from apps.accounts.models import User
 from apps.accounts.services import api_token_create
+from apps.streaming.hub import get_hub
 from tests.factories import UserFactory
 from tests.live import LiveStack, start_stack
 from tests.llm_fakes import FAKE_MODEL, SlowModel
@@ -107,3 +110,16 @@ def live_stack(django_db_setup, django_db_blocker, fake_model_url: str) -> Itera
     )
     yield stack
     stack.stop()
+
+
+@pytest.fixture
+async def fresh_channel_layer() -> AsyncIterator[None]:
+    """Each test runs its own event loop, and channels-redis's locks and pools belong to the loop
+    that made them: every test gets a layer of its own, and leaves nothing running behind."""
+    channel_layers.backends.clear()
+    yield
+    await get_hub().close()
+    layer = get_channel_layer()
+    await layer.close_pools()
+    channel_layers.backends.clear()
+    await asyncio.sleep(0)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.conversations.models import Conversation, Message, Run
+from apps.core.writing import WritingRequest
 from apps.streaming.models import RunEvent
 
 PASSWORD = "correct-horse-battery-staple"
@@ -68,3 +69,18 @@ class RunEventFactory(factory.django.DjangoModelFactory):
         lambda: {"system": "simple", "complexity": 3.0, "reason": "short essay"}
     )
     created_at = factory.LazyFunction(timezone.now)
+
+
+class WritingRequestFactory(factory.Factory):
+    """A valid writing request; override what the test is about."""
+
+    class Meta:
+        model = WritingRequest
+
+    prompt = "Write an essay on the ethics of AI in healthcare."
+    writeup_type = "essay"
+    citation_style = "apa7"
+    academic_level = "undergraduate"
+    target_word_count = 1000
+    model = "offline"
+    file_ids = ()

@@ -205,7 +205,7 @@ def section_task(**changes: Any) -> Any:
     import uuid
     from dataclasses import replace
 
-    from apps.conversations.types import WritingRequest
+    from apps.core.writing import WritingRequest
     from apps.pipeline.providers.base import SectionTask
     from apps.pipeline.state import PipelineState
     from apps.pipeline.steps import outline, router

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts import selectors, services
 from apps.accounts.forms import ApiTokenForm, SignUpForm
-from apps.core.http import AuthedRequest
+from apps.accounts.http import AuthedRequest
 
 
 @require_http_methods(["GET", "POST"])

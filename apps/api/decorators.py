@@ -9,8 +9,9 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from apps.accounts.auth import AuthFailure, authenticate_request
+from apps.accounts.http import AuthedRequest
 from apps.core import ratelimit
-from apps.core.http import AuthedRequest, json_error
+from apps.core.http import json_error
 from apps.core.ratelimit import submission_limited
 
 ApiView = Callable[..., HttpResponse]

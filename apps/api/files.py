@@ -7,12 +7,14 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
+from apps.accounts.http import AuthedRequest
 from apps.api.decorators import api_view
-from apps.core.http import AuthedRequest, json_error
-from apps.files import selectors, services
+from apps.core.http import json_error
+from apps.files import selectors
 from apps.files.errors import FileProblem
 from apps.files.inspection import Inspected, check_count, inspect
 from apps.files.models import UploadedFile
+from apps.files.services.uploads import files_upload
 
 
 def file_json(file: UploadedFile) -> dict[str, Any]:
@@ -63,7 +65,7 @@ def upload(request: AuthedRequest) -> HttpResponse:
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             errors=errors,
         )
-    stored = services.files_upload(owner=request.user, inspected=checked)
+    stored = files_upload(owner=request.user, inspected=checked)
     return JsonResponse(
         {
             "success": True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from apps.conversations.models import AcademicLevel, CitationStyle, WriteupType
+from apps.core.writing import AcademicLevel, CitationStyle, WriteupType
 
 _STYLE_ALIASES = {
     "apa": CitationStyle.APA7,

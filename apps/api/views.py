@@ -7,14 +7,15 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
+from apps.accounts.http import AuthedRequest
 from apps.api.decorators import api_view
 from apps.api.params import FIELD_NAMES, form_data
 from apps.conversations import selectors as conversation_selectors
-from apps.conversations import services as conversation_services
 from apps.conversations.forms import WritingRequestForm
 from apps.conversations.models import Run
-from apps.conversations.types import WritingRequest
-from apps.core.http import AuthedRequest, json_error
+from apps.conversations.services import lifecycle, starting
+from apps.core.http import json_error
+from apps.core.writing import WritingRequest
 from apps.files import selectors as files_selectors
 from apps.pipeline.providers.registry import default_model
 
@@ -64,7 +65,7 @@ def chat(request: AuthedRequest) -> HttpResponse:
     writing = dataclasses.replace(form.to_request(), file_ids=tuple(attached))
     try:
         run = _start(request, body, writing)
-    except conversation_services.BudgetExceeded as refused:
+    except starting.BudgetExceeded as refused:
         # 402: the request is fine, but it would spend money the user's budget does not have.
         return json_error(402, refused.code, refused.message)
     if isinstance(run, HttpResponse):
@@ -80,7 +81,7 @@ def _start(
     """A new conversation, or a follow-up in the caller's own `conversation_id`."""
     conversation_id = body.get("conversation_id")
     if conversation_id is None:
-        return conversation_services.conversation_start(user=request.user, request=writing)
+        return starting.run_submit(user=request.user, request=writing, conversation=None)
     try:
         wanted = uuid.UUID(str(conversation_id))
     except ValueError:
@@ -91,8 +92,8 @@ def _start(
     if conversation is None:
         return json_error(404, "not_found", "No conversation with this conversation_id.")
     try:
-        return conversation_services.run_start(conversation=conversation, request=writing)
-    except conversation_services.RunInProgress:
+        return starting.run_submit(user=request.user, request=writing, conversation=conversation)
+    except starting.RunInProgress:
         return json_error(409, "run_in_progress", "This conversation has a run in progress.")
 
 
@@ -109,8 +110,8 @@ def run_cancel(request: AuthedRequest, run_id: str) -> HttpResponse:
     if run is None:
         return json_error(404, "not_found", "No run with this id.")
     try:
-        run = conversation_services.run_cancel(run=run)
-    except conversation_services.RunNotActive:
+        run = lifecycle.run_cancel(run=run)
+    except lifecycle.RunNotActive:
         return json_error(
             409,
             "run_not_active",

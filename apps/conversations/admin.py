@@ -10,8 +10,8 @@ from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 
 from apps.accounts.models import User
-from apps.conversations import services
 from apps.conversations.models import Conversation, Message, Run, RunUsage
+from apps.conversations.services import lifecycle
 from apps.streaming.models import RunEvent
 
 
@@ -26,7 +26,7 @@ class MessageInline(admin.TabularInline[Message, Conversation]):
 class ConversationAdmin(admin.ModelAdmin[Conversation]):
     list_display = ("title", "user", "created_at", "updated_at")
     search_fields = ("title", "user__username", "id")
-    raw_id_fields = ("user",)
+    raw_id_fields = ("user", "files")
     inlines = [MessageInline]
 
 
@@ -82,8 +82,8 @@ class RunAdmin(admin.ModelAdmin[Run]):
     def stop_runs(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
         stopped = 0
         for run in queryset.filter(status__in=Run.ACTIVE):
-            with contextlib.suppress(services.RunNotActive):
-                services.run_cancel(run=run)
+            with contextlib.suppress(lifecycle.RunNotActive):
+                lifecycle.run_cancel(run=run)
                 stopped += 1
         self.message_user(request, f"Asked {stopped} run(s) to stop.")
 

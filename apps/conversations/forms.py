@@ -4,8 +4,7 @@ from typing import Any
 
 from django import forms
 
-from apps.conversations.models import AcademicLevel, CitationStyle, WriteupType
-from apps.conversations.types import WritingRequest
+from apps.core.writing import AcademicLevel, CitationStyle, WriteupType, WritingRequest
 from apps.files.forms import FileChoiceField, MultipleFileField
 from apps.files.models import UploadedFile
 from apps.files.selectors import attachable_files

@@ -6,31 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-
-class WriteupType(models.TextChoices):
-    ESSAY = "essay", "Essay"
-    REPORT = "report", "Report"
-    LITERATURE_REVIEW = "literature_review", "Literature review"
-    DISSERTATION_CHAPTER = "dissertation_chapter", "Dissertation chapter"
-    RESEARCH_PROPOSAL = "research_proposal", "Research proposal"
-    CASE_STUDY = "case_study", "Case study"
-    SUMMARY = "summary", "Summary"
-    REFLECTION = "reflection", "Reflection"
-
-
-class CitationStyle(models.TextChoices):
-    APA7 = "apa7", "APA 7"
-    HARVARD = "harvard", "Harvard"
-    MLA9 = "mla9", "MLA 9"
-    CHICAGO = "chicago_author_date", "Chicago (author-date)"
-    IEEE = "ieee", "IEEE"
-
-
-class AcademicLevel(models.TextChoices):
-    HIGH_SCHOOL = "high_school", "High school"
-    UNDERGRADUATE = "undergraduate", "Undergraduate"
-    MASTERS = "masters", "Master's"
-    DOCTORAL = "doctoral", "Doctoral"
+from apps.core.writing import AcademicLevel, CitationStyle, WriteupType
 
 
 class Conversation(models.Model):
@@ -39,6 +15,14 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
     )
     title = models.CharField(max_length=200)
+    # The writer's material attached to this conversation. Declared here, not on the file: files
+    # sit below conversations in the layer order. The table keeps its original name.
+    files = models.ManyToManyField(
+        "files.UploadedFile",
+        related_name="conversations",
+        blank=True,
+        db_table="files_uploadedfile_conversations",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

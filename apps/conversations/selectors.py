@@ -8,9 +8,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.conversations.models import Conversation, Run
+from apps.conversations.progress import RunProgress
 from apps.streaming.events import EventType
 from apps.streaming.models import RunEvent
-from apps.streaming.progress import RunProgress
 
 
 def conversations_for(*, user: User) -> QuerySet[Conversation]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.conversations import views
+from apps.conversations import streams, views
 
 app_name = "conversations"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:conversation_id>/", views.conversation_detail, name="detail"),
     path("<uuid:conversation_id>/messages/", views.conversation_follow_up, name="follow_up"),
     path("runs/<uuid:run_id>/cancel/", views.run_cancel, name="run_cancel"),
+    path("runs/<uuid:run_id>/stream/", streams.run_stream_html, name="run_stream"),
 ]

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, reswap, retarget
 
-from apps.conversations import selectors, services
+from apps.accounts.http import AuthedRequest
+from apps.conversations import selectors
 from apps.conversations.forms import WritingRequestForm, initial_from_run
 from apps.conversations.models import Conversation
-from apps.core.http import AuthedRequest
+from apps.conversations.services import lifecycle, starting
 from apps.core.ratelimit import form_within_rate
-from apps.files.services import with_uploads
+from apps.files.services.uploads import with_uploads
 
 INVALID = 422  # htmx is configured to swap 422 responses: they carry the form with its errors
 
@@ -53,8 +54,8 @@ def conversation_create(request: AuthedRequest) -> HttpResponse:
     if form.is_valid() and form_within_rate(request, form):
         try:
             writing = with_uploads(user=request.user, request=form.to_request(), form=form)
-            run = services.conversation_start(user=request.user, request=writing)
-        except services.BudgetExceeded as refused:
+            run = starting.run_submit(user=request.user, request=writing, conversation=None)
+        except starting.BudgetExceeded as refused:
             form.add_error(None, refused.message)
     if form.errors:
         response = render(
@@ -87,10 +88,10 @@ def conversation_follow_up(request: AuthedRequest, conversation_id: str) -> Http
     if form.is_valid() and form_within_rate(request, form):
         try:
             writing = with_uploads(user=request.user, request=form.to_request(), form=form)
-            run = services.run_start(conversation=conversation, request=writing)
-        except services.RunInProgress:
+            run = starting.run_submit(user=request.user, request=writing, conversation=conversation)
+        except starting.RunInProgress:
             form.add_error(None, "A run is still in progress: wait for it to finish first.")
-        except services.BudgetExceeded as refused:
+        except starting.BudgetExceeded as refused:
             form.add_error(None, refused.message)
     if form.errors:
         template = (
@@ -118,8 +119,8 @@ def run_cancel(request: AuthedRequest, run_id: str) -> HttpResponse:
     """The run card's stop button. Stopping a run that has just ended is not an error: the
     page simply shows how it ended."""
     run = get_object_or_404(selectors.runs_for(user=request.user), pk=run_id)
-    with contextlib.suppress(services.RunNotActive):
-        services.run_cancel(run=run)
+    with contextlib.suppress(lifecycle.RunNotActive):
+        lifecycle.run_cancel(run=run)
     if not request.htmx:
         return redirect("conversations:detail", conversation_id=run.conversation_id)
     # The run's stream delivers the final card; until then the button says it is stopping.

@@ -1,22 +1,10 @@
-"""Shared request typing and the one shape of a JSON error."""
+"""The one shape of a JSON error."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.http import HttpRequest, JsonResponse
-
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from apps.accounts.models import User
-
-
-class AuthedRequest(HttpRequest):
-    """A request behind login_required (or API auth): `user` is a real User."""
-
-    user: User
-    htmx: HtmxDetails
+from django.http import JsonResponse
 
 
 def json_error(status: int, error_code: str, error_message: str, **extra: Any) -> JsonResponse:

@@ -27,7 +27,6 @@ class UploadedFileAdmin(admin.ModelAdmin[UploadedFile]):
     list_filter = ("status", "kind")
     search_fields = ("original_name", "owner__username", "id", "sha256")
     raw_id_fields = ("owner",)
-    filter_horizontal = ("conversations",)
     readonly_fields = ("sha256", "size", "blob", "attempts", "created_at", "updated_at")
     inlines = [LibraryEntryInline]
 

@@ -12,6 +12,14 @@ class FileProblem(Exception):
         self.message = message
 
 
+class FileNotFound(Exception):
+    """A file id that is not one of the user's own files."""
+
+    def __init__(self, file_id: object) -> None:
+        super().__init__(f"File {file_id} was not found.")
+        self.file_id = file_id
+
+
 class ExtractionTimeout(BaseException):
     """The parser ran past FILE_EXTRACT_TIME_LIMIT (a PDF that makes it loop, say).
 

@@ -9,8 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from apps.conversations.models import Conversation
-
 
 def upload_path(instance: UploadedFile, filename: str) -> str:
     # Per user, random name, no extension: the stored name says nothing and is never served
@@ -65,7 +63,6 @@ class UploadedFile(models.Model):
     word_count = models.PositiveIntegerField(null=True, blank=True)
     entry_count = models.PositiveIntegerField(null=True, blank=True)  # BibTeX / CSL-JSON
     notes = models.TextField(blank=True)  # what extraction had to skip, for the user
-    conversations = models.ManyToManyField(Conversation, related_name="files", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,6 +78,11 @@ class UploadedFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def delete_blob(self) -> None:
+        """Remove the stored bytes (the row stays: it may record why the file failed)."""
+        if self.blob:
+            self.blob.storage.delete(self.blob.name)
 
     @property
     def is_pending(self) -> bool:

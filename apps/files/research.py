@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 
 from rank_bm25 import BM25Okapi
 
+from apps.core.sources import Source
+from apps.core.text import STOPWORDS
 from apps.files.models import TextChunk, UploadedFile, csl_name
-from apps.files.selectors import chunks_for_files, conversation_files
-from apps.pipeline.state import Source
-from apps.pipeline.text import STOPWORDS
+from apps.files.selectors import chunks_for_files, files_by_ids
 
 MAX_CHUNKS = 20_000  # chunks loaded for one ranking: the material of a very large conversation
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
@@ -33,14 +33,14 @@ def tokens(text: str) -> list[str]:
 
 
 def wait_for_files(
-    *, conversation_id: uuid.UUID, timeout: float, on_wait: Callable[[int], None]
+    *, file_ids: Sequence[uuid.UUID], timeout: float, on_wait: Callable[[int], None]
 ) -> list[UploadedFile]:
-    """The conversation's files, once none is still being read (or `timeout` has passed).
+    """The request's files, once none is still being read (or `timeout` has passed).
     `on_wait(pending)` is called once when there is something to wait for."""
     deadline = time.monotonic() + timeout
     announced = False
     while True:
-        files = list(conversation_files(conversation_id=conversation_id))
+        files = list(files_by_ids(file_ids=file_ids))
         pending = sum(1 for f in files if f.is_pending)
         if not pending or time.monotonic() >= deadline:
             return files

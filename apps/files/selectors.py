@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
@@ -30,12 +30,8 @@ def entries_for(*, user: User) -> QuerySet[LibraryEntry]:
     return LibraryEntry.objects.filter(owner=user).select_related("file")
 
 
-def conversation_files(*, conversation_id: uuid.UUID) -> QuerySet[UploadedFile]:
-    return UploadedFile.objects.filter(conversations__id=conversation_id).order_by("created_at")
-
-
-def conversation_file_ids(*, conversation_id: uuid.UUID) -> tuple[uuid.UUID, ...]:
-    return tuple(conversation_files(conversation_id=conversation_id).values_list("id", flat=True))
+def files_by_ids(*, file_ids: Sequence[uuid.UUID]) -> QuerySet[UploadedFile]:
+    return UploadedFile.objects.filter(id__in=file_ids).order_by("created_at")
 
 
 def chunks_for_files(*, file_ids: Iterable[uuid.UUID], limit: int) -> QuerySet[TextChunk]:

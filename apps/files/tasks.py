@@ -6,14 +6,14 @@ from celery import shared_task
 from django.conf import settings
 
 from apps.core.tasks import RowTask
-from apps.files import services
+from apps.files.services import extraction
 
 
 class ExtractTask(RowTask):
     id_argument = "file_id"
 
     def record_failure(self, *, row_id: uuid.UUID, error: BaseException) -> None:
-        services.file_fail_from_task(
+        extraction.file_fail_from_task(
             file_id=row_id, reason=f"reading the file failed ({type(error).__name__})."
         )
 
@@ -28,4 +28,4 @@ class ExtractTask(RowTask):
     time_limit=int(settings.FILE_EXTRACT_TIME_LIMIT) + 30,
 )
 def extract_file(file_id: str) -> None:
-    services.file_extract(file_id=uuid.UUID(file_id))
+    extraction.file_extract(file_id=uuid.UUID(file_id))

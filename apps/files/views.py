@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from apps.core.http import AuthedRequest
+from apps.accounts.http import AuthedRequest
 from apps.core.ratelimit import form_within_rate
-from apps.files import selectors, services
+from apps.files import selectors
 from apps.files.forms import EntryForm, UploadForm
+from apps.files.services import uploads
+from apps.files.services.library import entry_save
 
 LIBRARY_PAGE = 50
 INVALID = 422  # htmx swaps 422 responses: they carry the form with its errors
@@ -41,7 +43,7 @@ def file_upload(request: AuthedRequest) -> HttpResponse:
             return render(request, "files/list.html", context, status=INVALID)
         response = render(request, "files/list.html#upload", {"form": form}, status=INVALID)
         return reswap(retarget(response, "#upload"), "outerHTML")
-    services.files_upload(owner=request.user, inspected=form.cleaned_data["uploads"])
+    uploads.files_upload(owner=request.user, inspected=form.cleaned_data["uploads"])
     if not request.htmx:
         return redirect("files:list")
     # The table with the new files, and a fresh upload form swapped in out of band.
@@ -91,7 +93,7 @@ def file_download(request: AuthedRequest, file_id: str) -> FileResponse:
 @require_POST
 def file_delete(request: AuthedRequest, file_id: str) -> HttpResponse:
     file = get_object_or_404(selectors.files_for(user=request.user), pk=file_id)
-    services.file_delete(file=file)
+    uploads.file_delete(file=file)
     if request.htmx:
         return HttpResponse("")  # the row swaps itself out
     messages.success(request, f"Deleted {file.original_name}.")
@@ -104,7 +106,7 @@ def entry_edit(request: AuthedRequest, entry_id: str) -> HttpResponse:
     entry = get_object_or_404(selectors.entries_for(user=request.user), pk=entry_id)
     form = EntryForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        services.entry_save(form=form)
+        entry_save(form=form)
         messages.success(request, "Saved: citations of this source use the new details.")
         return redirect("files:detail", file_id=entry.file_id)
     status = INVALID if form.errors else 200

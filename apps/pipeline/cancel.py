@@ -1,88 +1,27 @@
-"""Cooperative stop: the web process flags a run, the pipeline looks for the flag between deltas.
+"""Cooperative stop, as the engine sees it: a token it polls between deltas and steps.
 
-The flag lives in two places: `Run.cancel_requested_at` (the truth) and a Redis key (cheap to
-poll several times a second). The pipeline polls Redis at most every CANCEL_CHECK_SECONDS and the
-database now and then, so a stop survives a lost key and costs almost nothing while writing.
+The engine is handed the token; it does not know where a stop request is recorded. The run's
+lifecycle (apps.conversations.cancel) supplies the real one, which polls Redis and the database.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
-from collections.abc import Callable
-
-from django.conf import settings
-from django.core.cache import cache
-
-logger = logging.getLogger(__name__)
-
-# Every this many Redis polls, ask the database too.
-DB_EVERY = 10
+from typing import Protocol
 
 
 class RunCancelled(Exception):
     """Raised inside the pipeline once a stop was requested."""
 
 
-def _key(run_id: uuid.UUID) -> str:
-    return f"run-cancel:{run_id}"
-
-
-def flag(run_id: uuid.UUID) -> None:
-    """Tell a running pipeline to stop (called once the request is committed)."""
-    try:
-        cache.set(_key(run_id), 1, timeout=settings.CELERY_TASK_TIME_LIMIT + 60)
-    except Exception:
-        logger.warning("event=cancel_flag_failed run_id=%s", run_id, exc_info=True)
-
-
-class CancelToken:
-    def __init__(
-        self,
-        *,
-        run_id: uuid.UUID,
-        interval: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.run_id = run_id
-        self._interval = settings.CANCEL_CHECK_SECONDS if interval is None else interval
-        self._clock = clock
-        self._next = 0.0
-        self._polls = 0
-
-    def _requested(self) -> bool:
-        self._polls += 1
-        try:
-            if cache.get(_key(self.run_id)):
-                return True
-        except Exception:
-            logger.warning("event=cancel_poll_failed run_id=%s", self.run_id, exc_info=True)
-            self._polls = 0
-        if self._polls % DB_EVERY:
-            return False
-        from apps.conversations.models import Run
-
-        return Run.objects.filter(id=self.run_id, cancel_requested_at__isnull=False).exists()
-
+class CancelToken(Protocol):
     def check(self, *, force: bool = False) -> None:
-        """Raise RunCancelled if a stop was requested; polls at most every `interval` seconds
-        unless `force` (between steps, where a query is nothing)."""
-        now = self._clock()
-        if not force and now < self._next:
-            return
-        self._next = now + self._interval
-        if force:
-            self._polls = DB_EVERY - 1  # make this poll ask the database too
-        if self._requested():
-            raise RunCancelled
+        """Raise RunCancelled if a stop was requested. Cheap enough to call on every delta;
+        `force` asks the slower source of truth too (between steps, where a query is nothing)."""
+        ...
 
 
-class NeverCancelled(CancelToken):
+class NeverCancelled:
     """For steps run outside a real run (tests, previews)."""
-
-    def __init__(self) -> None:
-        super().__init__(run_id=uuid.UUID(int=0), interval=0)
 
     def check(self, *, force: bool = False) -> None:
         return None

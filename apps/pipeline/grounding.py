@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from apps.core.sources import Source
+from apps.core.text import STOPWORDS, word_count
 from apps.pipeline.citing import Citer, Use
-from apps.pipeline.state import Outline, OutlineSection, Source
-from apps.pipeline.text import STOPWORDS, word_count
+from apps.pipeline.state import Outline, OutlineSection
 
 QUOTE_MIN, QUOTE_MAX = 8, 70  # words in one quotation
 FRAMING_WORDS = 9  # a lead-in and a citation around each quotation, roughly

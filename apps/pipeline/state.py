@@ -6,7 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.conversations.types import WritingRequest
+from apps.core.sources import Source
+from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import CancelToken, NeverCancelled
 
 
@@ -19,25 +20,6 @@ class Route:
     @property
     def advanced(self) -> bool:
         return self.system == "advanced"
-
-
-@dataclass(frozen=True)
-class Source:
-    """Something retrieved that may be cited: only retrieved sources can be cited."""
-
-    key: str  # the work's citation key: passages of one work share it
-    title: str
-    authors: tuple[str, ...]
-    year: int | None
-    excerpt: str
-    locator: str = ""  # where the excerpt is: the page (or paragraph) number
-    locator_label: str = ""  # what `locator` counts, as CSL names it: "page" or "paragraph"
-    heading: str = ""  # the heading the excerpt sits under, if any
-    file_id: str = ""  # the uploaded file the excerpt came from
-    chunk_id: int | None = None
-    score: float = field(default=0.0, compare=False)  # relevance to the request
-    # The work's CSL-JSON, from which citations and references are formatted.
-    csl: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

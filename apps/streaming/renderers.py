@@ -1,16 +1,12 @@
-"""Turn what the stream generator yields into SSE text: JSON for the API, HTML for htmx."""
+"""Turn what the stream generator yields into SSE text. The JSON renderer (the API's) lives here;
+the HTML one belongs to the page that defines its fragments (apps.conversations.streams)."""
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
-from django.template.loader import render_to_string
-
-from apps.streaming.events import EventType
-from apps.streaming.progress import RunProgress
 from apps.streaming.sse import Heartbeat, Opened, StreamItem
 
 RETRY_MS = 2000
@@ -36,7 +32,7 @@ class Renderer(Protocol):
     async def render(self, item: StreamItem) -> str: ...
 
 
-def _render_control(item: Opened | Heartbeat) -> str:
+def render_control(item: Opened | Heartbeat) -> str:
     if isinstance(item, Opened):
         return f"retry: {RETRY_MS}\n" + sse_comment("connected")
     return sse_comment("heartbeat")
@@ -53,7 +49,7 @@ class JsonRenderer:
 
     async def render(self, item: StreamItem) -> str:
         if isinstance(item, Opened | Heartbeat):
-            return _render_control(item)
+            return render_control(item)
         key = (item["run_id"], item["seq"])
         text = self._cache.get(key)
         if text is None:
@@ -62,51 +58,3 @@ class JsonRenderer:
             if len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
         return text
-
-
-class HtmlRenderer:
-    """The UI stream: each event becomes the fragment the run card swaps in, named by where it
-    goes (`timeline`, `sections`, `content`, `finished`)."""
-
-    template = "conversations/conversation.html"
-
-    def __init__(
-        self,
-        *,
-        progress: RunProgress,
-        finished_context: Callable[[], Awaitable[dict[str, Any]]],
-    ) -> None:
-        self.progress = progress
-        self._running_shown = False
-        # Awaited once the run has ended: the context of the final run card, read from the rows.
-        self._finished_context = finished_context
-
-    async def render(self, item: StreamItem) -> str:
-        if isinstance(item, Opened | Heartbeat):
-            return _render_control(item)
-        seq = item["seq"]
-        timeline_item = self.progress.apply(item)
-        kind = item["type"]
-        out = []
-        if not self._running_shown:
-            # Any event means a worker has the run: the badge stops saying "Queued".
-            self._running_shown = True
-            out.append(sse_message(event="status", data="Running"))
-        if kind == EventType.CONTENT:
-            if item["message"]:
-                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
-                out.append(sse_message(event="content", data=html, event_id=seq))
-        elif kind == EventType.WRITING:
-            html = render_to_string(f"{self.template}#sections", {"progress": self.progress})
-            out.append(sse_message(event="sections", data=html, event_id=seq))
-        if timeline_item is not None:
-            html = render_to_string(f"{self.template}#timeline-item", {"item": timeline_item})
-            out.append(sse_message(event="timeline", data=html, event_id=seq))
-        if kind in (EventType.DONE, EventType.ERROR):
-            context = await self._finished_context()
-            html = render_to_string(f"{self.template}#run-card", context)
-            out.append(sse_message(event="finished", data=html, event_id=seq))
-        if not out:
-            # Keep the id moving so a reconnect resumes after this event.
-            out.append(f"id: {seq}\n" + sse_comment(kind))
-        return "".join(out)

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from apps.conversations.cancel import RunCancelToken
 from apps.conversations.models import Conversation, Run
-from apps.pipeline.cancel import CancelToken, RunCancelled
+from apps.pipeline.cancel import RunCancelled
 from apps.streaming.models import RunEvent
 from tests.factories import RunFactory
 
@@ -78,7 +79,7 @@ def test_cancelling_a_running_run_flags_it_for_the_pipeline(user, token_client):
     assert run.status == Run.Status.RUNNING  # the pipeline ends it, keeping its text
     assert run.cancel_requested_at is not None
     with pytest.raises(RunCancelled):
-        CancelToken(run_id=run.id).check()
+        RunCancelToken(run_id=run.id).check()
 
 
 def test_cancelling_a_finished_run_is_a_409(user, token_client):

@@ -37,7 +37,7 @@ def test_create_with_htmx_returns_the_conversation_and_pushes_its_url(
     assert response["HX-Push-Url"] == reverse("conversations:detail", args=[conversation.id])
     run = conversation.runs.get()
     assert f'id="run-{run.id}"'.encode() in response.content
-    assert reverse("streaming:run_html", args=[run.id]).encode() in response.content
+    assert reverse("conversations:run_stream", args=[run.id]).encode() in response.content
     assert len(callbacks) == 1
 
 
@@ -102,7 +102,7 @@ def test_detail_of_running_run_connects_after_what_it_shows(auth_client: Client,
     body = auth_client.get(
         reverse("conversations:detail", args=[run.conversation_id])
     ).content.decode()
-    assert f"{reverse('streaming:run_html', args=[run.id])}?last_event_id=2" in body
+    assert f"{reverse('conversations:run_stream', args=[run.id])}?last_event_id=2" in body
     assert "Hello &lt;b&gt;world&lt;/b&gt;" in body
     assert body.count("sse-connect") == 1
 

@@ -185,7 +185,7 @@ def stored_files(root: Path) -> list[Path]:
 def store(user, name: str, data: bytes):
     """Check and store a file the way an upload does (its extraction is not run)."""
     from apps.files.inspection import inspect
-    from apps.files.services import files_upload
+    from apps.files.services.uploads import files_upload
 
     return files_upload(owner=user, inspected=[inspect(upload(name, data))])[0]
 

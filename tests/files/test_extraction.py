@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from apps.files.models import LibraryEntry, TextChunk, UploadedFile
-from apps.files.services import file_extract
+from apps.files.services.extraction import file_extract
 from tests.files.builders import (
     BIBTEX,
     CSL_JSON,

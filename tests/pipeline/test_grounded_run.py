@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.conversations.models import Run
+from apps.conversations.services.execution import run_execute
 from apps.files.models import UploadedFile
 from apps.files.tasks import extract_file
-from apps.pipeline.services import run_execute
 from apps.streaming.models import RunEvent
 from tests.files.builders import make_docx, make_pdf, upload
 

@@ -4,8 +4,7 @@ import uuid
 
 import pytest
 
-from apps.conversations.models import WriteupType
-from apps.conversations.types import WritingRequest
+from apps.core.writing import WriteupType, WritingRequest
 from apps.pipeline.state import PipelineState, Route
 from apps.pipeline.steps import outline
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from apps.core.sources import Source
 from apps.pipeline.providers import prompts
-from apps.pipeline.state import Source
 from tests.llm_fakes import section_task
 
 

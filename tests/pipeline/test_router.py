@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from apps.conversations.types import WritingRequest
+from apps.core.writing import WritingRequest
 from apps.pipeline.state import PipelineState
 from apps.pipeline.steps.router import score
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import random
 import uuid
 
-from apps.conversations.types import WritingRequest
+from apps.core.text import word_count
+from apps.core.writing import WritingRequest
 from apps.pipeline.state import PipelineState
 from apps.pipeline.steps.writer import Draft
-from apps.pipeline.text import word_count
 
 
 class Counts:

@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 
 from apps.conversations import selectors
-from apps.conversations import services as conversation_services
 from apps.conversations.models import Run
-from apps.conversations.types import WritingRequest
-from apps.pipeline import services
-from apps.pipeline.text import word_count
+from apps.conversations.services import execution, starting
+from apps.core.text import word_count
+from apps.core.writing import WritingRequest
 from apps.streaming.models import RunEvent
 from tests.llm_fakes import sloppy_openai_model
 
@@ -29,7 +28,7 @@ def start(user, *, words=600, prompt="Write an essay on the ethics of AI in heal
         target_word_count=words,
         model="gpt-4o-mini",
     )
-    return conversation_services.conversation_start(user=user, request=request)
+    return starting.run_submit(user=user, request=request, conversation=None)
 
 
 def streamed_text(run: Run) -> str:
@@ -43,7 +42,7 @@ def streamed_text(run: Run) -> str:
 def test_the_whole_lands_within_ten_percent_of_the_target(user, llm_http, ratio, label):
     calls: list[dict[str, Any]] = []
     llm_http.post(URL).mock(side_effect=sloppy_openai_model(ratio, calls))
-    run = services.run_execute(run_id=start(user).id)
+    run = execution.run_execute(run_id=start(user).id)
 
     assert run is not None
     assert run.status == Run.Status.SUCCEEDED, run.error_message
@@ -72,7 +71,7 @@ def test_the_whole_lands_within_ten_percent_of_the_target(user, llm_http, ratio,
 
 def test_usage_from_every_call_is_totalled_priced_and_stored(user, llm_http):
     llm_http.post(URL).mock(side_effect=sloppy_openai_model(1.0))
-    run = services.run_execute(run_id=start(user).id)
+    run = execution.run_execute(run_id=start(user).id)
 
     assert run is not None
     usage = RunEvent.objects.get(run=run, type="usage").payload
@@ -92,7 +91,7 @@ def test_a_revision_sends_the_previous_draft_as_data_and_becomes_the_current_ver
 ):
     calls: list[dict[str, Any]] = []
     llm_http.post(URL).mock(side_effect=sloppy_openai_model(1.0, calls))
-    first = services.run_execute(run_id=start(user).id)
+    first = execution.run_execute(run_id=start(user).id)
     assert first is not None
     assert first.status == Run.Status.SUCCEEDED
     calls.clear()
@@ -105,8 +104,8 @@ def test_a_revision_sends_the_previous_draft_as_data_and_becomes_the_current_ver
         target_word_count=600,
         model="gpt-4o-mini",
     )
-    follow_up = conversation_services.run_start(conversation=first.conversation, request=request)
-    second = services.run_execute(run_id=follow_up.id)
+    follow_up = starting.run_start(conversation=first.conversation, request=request)
+    second = execution.run_execute(run_id=follow_up.id)
 
     assert second is not None
     assert second.status == Run.Status.SUCCEEDED
@@ -129,7 +128,7 @@ def test_a_revision_sends_the_previous_draft_as_data_and_becomes_the_current_ver
 
 def test_headings_the_model_adds_are_dropped(user, llm_http):
     llm_http.post(URL).mock(side_effect=sloppy_openai_model(1.0, heading=True))
-    run = services.run_execute(run_id=start(user).id)
+    run = execution.run_execute(run_id=start(user).id)
 
     assert run is not None
     assert run.result_message is not None

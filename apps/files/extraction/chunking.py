@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from apps.pipeline.text import word_count
+from apps.core.text import word_count
 
 CHUNK_WORDS = 160
 MIN_WORDS = 4

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from apps.pipeline.text import word_count
+from apps.core.text import word_count
 
 
 @dataclass

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from apps.conversations.types import WritingRequest
-from apps.pipeline.state import Outline, OutlineSection, Source, Usage
+from apps.core.sources import Source
+from apps.core.writing import WritingRequest
+from apps.pipeline.state import Outline, OutlineSection, Usage
 
 
 class ProviderError(Exception):

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
+from apps.core.text import word_count
 from apps.pipeline import grounding
 from apps.pipeline.providers.base import SectionTask, TextDelta
 from apps.pipeline.state import Usage
-from apps.pipeline.text import word_count
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from apps.conversations.models import AcademicLevel, CitationStyle, WriteupType
+from apps.core.writing import AcademicLevel, CitationStyle, WriteupType
 from apps.pipeline.providers.base import SectionTask
 
 # Output tokens allowed per call: room for the words wanted at ~1.3 tokens a word, twice over, so

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.conversations.models import WriteupType
+from apps.core.writing import WriteupType
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from apps.core.text import word_count
 from apps.pipeline.citing import REFERENCES_HEADING, audit
 from apps.pipeline.state import PipelineState
 from apps.pipeline.steps.citations import citer_for
-from apps.pipeline.text import word_count
 from apps.streaming.publisher import RunPublisher
 
 TOLERANCE = 0.10

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from apps.core.text import word_count
 from apps.pipeline import pricing
 from apps.pipeline.providers import prompts
 from apps.pipeline.providers.base import Provider, SectionTask, TextDelta
 from apps.pipeline.state import Usage
-from apps.pipeline.text import word_count
 from apps.streaming.events import EventType
 
 if TYPE_CHECKING:

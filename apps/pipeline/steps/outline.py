@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from apps.conversations.models import WriteupType
+from apps.core.text import STOPWORDS, keywords, topic_phrase
+from apps.core.writing import WriteupType
 from apps.pipeline.state import Outline, OutlineSection, PipelineState
 from apps.pipeline.steps.blueprints import BLUEPRINTS
-from apps.pipeline.text import STOPWORDS, keywords, topic_phrase
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from apps.core.text import keywords
 from apps.files.research import rank_sources, wait_for_files
 from apps.pipeline.state import PipelineState
-from apps.pipeline.text import keywords
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
@@ -41,7 +41,7 @@ def run(state: PipelineState, events: RunPublisher) -> None:
         )
 
     files = wait_for_files(
-        conversation_id=state.conversation_id,
+        file_ids=state.request.file_ids,
         timeout=settings.FILE_WAIT_SECONDS,
         on_wait=waiting,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apps.conversations.models import AcademicLevel, WriteupType
+from apps.core.writing import AcademicLevel, WriteupType
 from apps.pipeline.state import PipelineState, Route
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from apps.conversations.models import WriteupType
+from apps.core.text import topic_phrase, word_count
+from apps.core.writing import WriteupType
 from apps.pipeline.cancel import CancelToken
 from apps.pipeline.providers.base import Provider, ProviderError, SectionTask, TextDelta
 from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
 from apps.pipeline.state import PipelineState, Usage
 from apps.pipeline.steps import lengths
-from apps.pipeline.text import topic_phrase, word_count
 from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 

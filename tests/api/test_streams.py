@@ -140,13 +140,13 @@ async def test_another_users_run_is_404_on_both_streams(owner):
     assert (response.status_code, response.json()["error_code"]) == (404, "not_found")
     ui = AsyncClient()
     await sync_to_async(ui.force_login)(intruder)
-    assert (await ui.get(reverse("streaming:run_html", args=[run.id]))).status_code == 404
+    assert (await ui.get(reverse("conversations:run_stream", args=[run.id]))).status_code == 404
 
 
 async def test_html_stream_needs_a_session(owner):
     run = await _finished_run(owner)
     assert (
-        await AsyncClient().get(reverse("streaming:run_html", args=[run.id]))
+        await AsyncClient().get(reverse("conversations:run_stream", args=[run.id]))
     ).status_code == 403
 
 
@@ -155,7 +155,7 @@ async def test_html_stream_renders_the_same_fragments_as_the_page(owner):
     client = AsyncClient()
     await sync_to_async(client.force_login)(owner)
     body = await _body(
-        await client.get(reverse("streaming:run_html", args=[run.id]) + "?last_event_id=0")
+        await client.get(reverse("conversations:run_stream", args=[run.id]) + "?last_event_id=0")
     )
     assert (
         'event: timeline\ndata: <li class="tl tl-routing" data-seq="1">'

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.pipeline.text import keywords, topic_phrase, word_count
+from apps.core.text import keywords, topic_phrase, word_count
 
 
 def test_word_count_counts_words_not_markup():

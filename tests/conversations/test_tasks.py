@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.conversations.models import Run
-from apps.pipeline.services import run_execute
-from apps.pipeline.tasks import execute_run, fail_abandoned_runs
+from apps.conversations.services.execution import run_execute
+from apps.conversations.tasks import execute_run, fail_abandoned_runs
 from apps.streaming.models import RunEvent
 from tests.factories import RunFactory
 

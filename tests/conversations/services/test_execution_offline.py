@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from apps.conversations.models import Message, Run
-from apps.pipeline.services import run_execute
+from apps.conversations.services.execution import run_execute
 from apps.streaming.models import RunEvent
 from tests.factories import MessageFactory, RunFactory
 

@@ -6,8 +6,8 @@ import uuid
 from celery import shared_task
 from celery.signals import worker_ready
 
+from apps.conversations.services import execution, lifecycle
 from apps.core.tasks import RowTask
-from apps.pipeline import services
 
 logger = logging.getLogger(__name__)
 
@@ -16,14 +16,15 @@ class RunTask(RowTask):
     id_argument = "run_id"
 
     def record_failure(self, *, row_id: uuid.UUID, error: BaseException) -> None:
-        services.run_fail_from_task(
+        lifecycle.run_fail_from_task(
             run_id=row_id, reason=f"The worker failed: {type(error).__name__}."
         )
 
 
+# Task names keep their first app's prefix: messages already queued under them still run.
 @shared_task(name="pipeline.fail_abandoned_runs", ignore_result=True)
 def fail_abandoned_runs() -> int:
-    return services.runs_fail_abandoned()
+    return lifecycle.runs_fail_abandoned()
 
 
 @worker_ready.connect
@@ -36,4 +37,4 @@ def _sweep_on_start(**kwargs: object) -> None:
 
 @shared_task(base=RunTask, name="pipeline.execute_run", acks_late=True, reject_on_worker_lost=True)
 def execute_run(run_id: str) -> None:
-    services.run_execute(run_id=uuid.UUID(run_id))
+    execution.run_execute(run_id=uuid.UUID(run_id))

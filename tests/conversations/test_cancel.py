@@ -5,7 +5,8 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from apps.pipeline.cancel import CancelToken, RunCancelled, flag
+from apps.conversations.cancel import RunCancelToken, flag
+from apps.pipeline.cancel import RunCancelled
 from tests.factories import RunFactory
 
 
@@ -20,7 +21,7 @@ class Clock:
 def test_polls_redis_at_most_every_interval():
     run_id = uuid.uuid4()
     clock = Clock()
-    token = CancelToken(run_id=run_id, interval=0.2, clock=clock)
+    token = RunCancelToken(run_id=run_id, interval=0.2, clock=clock)
     token.check()
     flag(run_id)
     token.check()  # within the interval: not polled yet
@@ -34,12 +35,12 @@ def test_a_lost_redis_key_is_still_found_in_the_database():
     run = RunFactory(cancel_requested_at="2026-11-24T00:00:00Z")
     cache.delete(f"run-cancel:{run.id}")
     with pytest.raises(RunCancelled):
-        CancelToken(run_id=run.id).check(force=True)
+        RunCancelToken(run_id=run.id).check(force=True)
 
 
 @pytest.mark.django_db
 def test_a_run_nobody_stopped_goes_on():
     run = RunFactory()
-    token = CancelToken(run_id=run.id, interval=0)
+    token = RunCancelToken(run_id=run.id, interval=0)
     for _ in range(25):
         token.check()

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from apps.conversations import services
 from apps.conversations.models import Conversation, Message, Run
-from apps.conversations.types import WritingRequest
-from tests.factories import RunFactory
+from apps.conversations.services import lifecycle, starting
+from tests.factories import RunFactory, WritingRequestFactory
 
-REQUEST = WritingRequest(
+REQUEST = WritingRequestFactory(
     prompt="Write a literature review on microplastics in freshwater ecosystems.",
     writeup_type="literature_review",
     citation_style="apa7",
@@ -17,11 +16,9 @@ REQUEST = WritingRequest(
 )
 
 
-def test_conversation_start_stores_rows_and_queues_after_commit(
-    user, django_capture_on_commit_callbacks
-):
+def test_run_submit_stores_rows_and_queues_after_commit(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run = services.conversation_start(user=user, request=REQUEST)
+        run = starting.run_submit(user=user, request=REQUEST, conversation=None)
     assert len(callbacks) == 1
     assert run.status == Run.Status.QUEUED
     assert run.conversation.user == user
@@ -36,10 +33,10 @@ def test_conversation_start_stores_rows_and_queues_after_commit(
 
 
 def test_long_prompt_gives_a_short_title(user, django_capture_on_commit_callbacks):
-    request = WritingRequest(**{**REQUEST.__dict__, "prompt": "word " * 100})
+    request = WritingRequestFactory(prompt="word " * 100)
     with django_capture_on_commit_callbacks(execute=False):
-        run = services.conversation_start(user=user, request=request)
-    assert len(run.conversation.title) <= services.TITLE_LENGTH
+        run = starting.run_submit(user=user, request=request, conversation=None)
+    assert len(run.conversation.title) <= starting.TITLE_LENGTH
     assert run.conversation.title.endswith("…")
 
 
@@ -48,9 +45,9 @@ def test_follow_up_is_refused_while_a_run_is_active(user, django_capture_on_comm
     messages_before = Message.objects.count()
     with (
         django_capture_on_commit_callbacks(execute=False) as callbacks,
-        pytest.raises(services.RunInProgress),
+        pytest.raises(starting.RunInProgress),
     ):
-        services.run_start(conversation=run.conversation, request=REQUEST)
+        starting.run_start(conversation=run.conversation, request=REQUEST)
     assert callbacks == []
     assert Message.objects.count() == messages_before
     assert Run.objects.count() == 1
@@ -59,7 +56,7 @@ def test_follow_up_is_refused_while_a_run_is_active(user, django_capture_on_comm
 def test_follow_up_after_a_finished_run_starts_a_new_one(user, django_capture_on_commit_callbacks):
     first = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        second = services.run_start(conversation=first.conversation, request=REQUEST)
+        second = starting.run_start(conversation=first.conversation, request=REQUEST)
     assert len(callbacks) == 1
     assert second.conversation == first.conversation
     assert Conversation.objects.count() == 1
@@ -67,20 +64,20 @@ def test_follow_up_after_a_finished_run_starts_a_new_one(user, django_capture_on
 
 def test_claim_moves_queued_to_running_once(db):
     run = RunFactory()
-    claimed = services.run_claim(run_id=run.id)
+    claimed = lifecycle.run_claim(run_id=run.id)
     assert claimed is not None
     assert claimed.status == Run.Status.RUNNING
     assert claimed.started_at is not None
-    assert services.run_claim(run_id=run.id) is None
+    assert lifecycle.run_claim(run_id=run.id) is None
 
 
 def test_fail_keeps_partial_text_and_is_announced_once(db):
     run = RunFactory(status=Run.Status.RUNNING)
-    assert services.run_fail(
+    assert lifecycle.run_fail(
         run_id=run.id, error_code="timeout", error_message="slow", partial="# Draft"
     )
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED
     assert run.result_message.content == "# Draft"
     assert (run.error_code, run.error_message) == ("timeout", "slow")
-    assert not services.run_fail(run_id=run.id, error_code="again", error_message="again")
+    assert not lifecycle.run_fail(run_id=run.id, error_code="again", error_message="again")

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from apps.conversations import services as conversation_services
+from apps.conversations import cancel
 from apps.conversations.models import Run
-from apps.conversations.types import WritingRequest
-from apps.pipeline import cancel, services
+from apps.conversations.services import execution, lifecycle, starting
+from apps.core.writing import WritingRequest
 from apps.streaming.models import RunEvent
 from tests.llm_fakes import (
     Stream,
@@ -38,7 +38,7 @@ def start(user, *, model="gpt-4o-mini", words=600) -> Run:
         target_word_count=words,
         model=model,
     )
-    return conversation_services.conversation_start(user=user, request=request)
+    return starting.run_submit(user=user, request=request, conversation=None)
 
 
 def events(run: Run) -> list[dict[str, Any]]:
@@ -48,7 +48,7 @@ def events(run: Run) -> list[dict[str, Any]]:
 
 def test_a_run_streams_content_reports_usage_and_stores_its_cost(user, llm_http):
     llm_http.post(URL).mock(side_effect=sloppy_openai_model(1.0))
-    run = services.run_execute(run_id=start(user).id)
+    run = execution.run_execute(run_id=start(user).id)
 
     assert run is not None
     assert run.status == Run.Status.SUCCEEDED
@@ -74,7 +74,7 @@ def test_a_stream_cut_mid_run_keeps_the_text_and_fails_with_the_reason(user, llm
         openai_response(openai_pieces(words(90), tokens_in=800, tokens_out=120)),
         openai_response([*cut[:20], cut_connection()]),
     ]
-    run = services.run_execute(run_id=start(user).id)
+    run = execution.run_execute(run_id=start(user).id)
 
     assert run is not None
     assert run.status == Run.Status.FAILED
@@ -97,7 +97,7 @@ def test_a_stream_cut_mid_run_keeps_the_text_and_fails_with_the_reason(user, llm
 
 def test_a_rejected_key_fails_the_run_cleanly(user, llm_http):
     llm_http.post(URL).mock(return_value=openai_error(401, "invalid_api_key", "Incorrect API key"))
-    run = services.run_execute(run_id=start(user).id)
+    run = execution.run_execute(run_id=start(user).id)
 
     assert run is not None
     assert run.status == Run.Status.FAILED
@@ -111,14 +111,14 @@ def test_stop_mid_stream_ends_within_a_second_keeping_the_text(user, llm_http):
 
     def stop() -> None:
         stopped_at.append(time.monotonic())
-        conversation_services.run_cancel(run=Run.objects.get(pk=run.pk))
+        lifecycle.run_cancel(run=Run.objects.get(pk=run.pk))
 
     pieces = openai_pieces(words(400))
     # Forty words, then the user presses stop, then the model keeps writing slowly.
     slow = [p for piece in pieces[41:] for p in (pause(0.01), piece)]
     stream = Stream([*pieces[:41], stop, *slow])
     llm_http.post(URL).mock(return_value=openai_response(stream))
-    finished = services.run_execute(run_id=run.id)
+    finished = execution.run_execute(run_id=run.id)
     ended = time.monotonic()
 
     assert finished is not None
@@ -143,7 +143,7 @@ def test_a_stop_that_lands_as_the_worker_claims_the_run_ends_it_before_writing(u
     # The flag as run_cancel leaves it for a running pipeline.
     Run.objects.filter(pk=run.pk).update(cancel_requested_at=timezone.now())
     cancel.flag(run.id)
-    finished = services.run_execute(run_id=run.id)
+    finished = execution.run_execute(run_id=run.id)
 
     assert finished is not None
     assert finished.status == Run.Status.CANCELLED
@@ -153,7 +153,7 @@ def test_a_stop_that_lands_as_the_worker_claims_the_run_ends_it_before_writing(u
 def test_a_model_no_longer_configured_fails_the_run_with_a_reason(user, settings):
     run = start(user)
     settings.OPENAI_API_KEY = ""
-    finished = services.run_execute(run_id=run.id)
+    finished = execution.run_execute(run_id=run.id)
 
     assert finished is not None
     assert finished.status == Run.Status.FAILED

@@ -1,28 +1,19 @@
-"""Storing, extracting, attaching and deleting the user's files."""
+"""Reading an uploaded file into passages and library entries, in the extraction task."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django import forms
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
-from apps.accounts.models import User
-from apps.conversations.models import Conversation
-from apps.conversations.types import WritingRequest
 from apps.files.errors import ExtractionTimeout, FileProblem
 from apps.files.extraction import Extraction, extract
-from apps.files.forms import EntryForm
-from apps.files.inspection import Inspected
 from apps.files.limits import time_limit
 from apps.files.models import LibraryEntry, TextChunk, UploadedFile
 
@@ -32,112 +23,12 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes
 MAX_ATTEMPTS = 2
 
 
-class FileNotFound(Exception):
-    """A file id that is not one of the user's own files."""
-
-    def __init__(self, file_id: object) -> None:
-        super().__init__(f"File {file_id} was not found.")
-        self.file_id = file_id
-
-
-def _enqueue(file_id: uuid.UUID) -> None:
-    from apps.files.tasks import extract_file
-
-    extract_file.delay(str(file_id))
-
-
-def _delete_blob(file: UploadedFile) -> None:
-    if file.blob:
-        file.blob.storage.delete(file.blob.name)
-
-
-def files_upload(*, owner: User, inspected: Sequence[Inspected]) -> list[UploadedFile]:
-    """Store checked uploads and queue their extraction. Content the user already uploaded is
-    not stored again: its existing file is returned. All or nothing: on any error the bytes
-    written so far are removed again."""
-    written: list[UploadedFile] = []
-    result: list[UploadedFile] = []
-    try:
-        with transaction.atomic():
-            for item in inspected:
-                existing = (
-                    UploadedFile.objects.select_for_update()
-                    .filter(owner=owner, sha256=item.sha256)
-                    .first()
-                )
-                if existing is not None and existing.status != UploadedFile.Status.FAILED:
-                    result.append(existing)
-                    continue
-                if existing is not None:  # a failed earlier attempt: start again from scratch
-                    file_delete(file=existing)
-                file = UploadedFile(
-                    owner=owner,
-                    original_name=item.name,
-                    sha256=item.sha256,
-                    size=item.size,
-                    kind=item.kind,
-                )
-                item.upload.seek(0)
-                file.blob.save(item.name, item.upload, save=False)
-                written.append(file)
-                try:
-                    with transaction.atomic():
-                        file.save()
-                except IntegrityError:
-                    # The same content arrived in a concurrent request and won: use that one.
-                    written.remove(file)
-                    _delete_blob(file)
-                    result.append(UploadedFile.objects.get(owner=owner, sha256=item.sha256))
-                    continue
-                result.append(file)
-                transaction.on_commit(functools.partial(_enqueue, file.id))
-    except BaseException:
-        for file in written:
-            _delete_blob(file)
-        raise
-    logger.info("event=files_uploaded owner=%s count=%s", owner.pk, len(written))
-    return list({file.pk: file for file in result}.values())  # the same content sent twice
-
-
-def with_uploads(*, user: User, request: WritingRequest, form: forms.Form) -> WritingRequest:
-    """Store the files uploaded with a compose form and add them to the request. They are kept
-    even if the run is then refused: the user need not upload them again."""
-    inspected = form.cleaned_data.get("uploads") or []
-    if not inspected:
-        return request
-    stored = files_upload(owner=user, inspected=inspected)
-    ids = tuple(dict.fromkeys([*request.file_ids, *(f.id for f in stored)]))
-    return dataclasses.replace(request, file_ids=ids)
-
-
-def file_delete(*, file: UploadedFile) -> None:
-    """Remove the file, its chunks and library entries, and its bytes once committed."""
-    name = file.blob.name if file.blob else ""
-    storage = file.blob.storage
-    file.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
-
-
-def files_attach(
-    *, owner: User, conversation: Conversation, file_ids: Iterable[uuid.UUID]
-) -> list[UploadedFile]:
-    """Attach the owner's files to a conversation; any id not theirs raises FileNotFound."""
-    wanted = list(dict.fromkeys(file_ids))
-    files = {f.id: f for f in UploadedFile.objects.filter(owner=owner, id__in=wanted)}
-    for file_id in wanted:
-        if file_id not in files:
-            raise FileNotFound(file_id)
-    conversation.files.add(*files.values())
-    return [files[i] for i in wanted]
-
-
 def _fail(file: UploadedFile, code: str, message: str) -> None:
     """A file that could not be read keeps only its name and the reason: no bytes, no chunks."""
     with transaction.atomic():
         TextChunk.objects.filter(file=file).delete()
         LibraryEntry.objects.filter(file=file).delete()
-        _delete_blob(file)
+        file.delete_blob()
         UploadedFile.objects.filter(pk=file.pk).update(
             status=UploadedFile.Status.FAILED,
             blob="",
@@ -251,10 +142,3 @@ def file_fail_from_task(*, file_id: uuid.UUID, reason: str) -> None:
     file = UploadedFile.objects.filter(id=file_id, status__in=UploadedFile.PENDING).first()
     if file is not None:
         _fail(file, "extraction_failed", f"{file.original_name}: {reason}")
-
-
-def entry_save(*, form: EntryForm) -> LibraryEntry:
-    """Save corrected metadata (what citations are built from)."""
-    entry = form.save()
-    logger.info("event=entry_updated entry_id=%s", entry.pk)
-    return entry

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from apps.streaming.progress import RunProgress
+from apps.conversations.progress import RunProgress
 
 
 def _event(seq: int, kind: str, **fields) -> dict:

@@ -1,0 +1,209 @@
+"""A run's endings: claimed by a worker, succeeded, failed, stopped, or found abandoned.
+
+`Run.status` is the truth (queued → running → succeeded | failed | cancelled); each ending is
+recorded in the row first and then announced as the run's last event, so a reader who sees the
+`done` or `error` event finds the row already final.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.conversations import cancel
+from apps.conversations.models import Conversation, Message, Run
+from apps.pipeline.services import usage_publish
+from apps.pipeline.state import PipelineState, Usage
+from apps.streaming.events import EventType
+from apps.streaming.publisher import RunPublisher
+
+logger = logging.getLogger(__name__)
+
+CANCELLED_CODE = "cancelled"
+CANCELLED_MESSAGE = "Stopped at your request; the text written so far is kept."
+WORKER_LOST_MESSAGE = (
+    "The worker writing this stopped before it finished (it was restarted or lost); "
+    "what it wrote is kept. Send the request again."
+)
+
+
+class RunNotActive(Exception):
+    """The run has already ended: there is nothing to stop."""
+
+
+def _record_usage(run: Run, usage: Usage) -> None:
+    run.tokens_in = usage.tokens_in
+    run.tokens_out = usage.tokens_out
+    run.cost_usd = Decimal(str(round(usage.cost_usd, 6)))
+
+
+def run_claim(*, run_id: uuid.UUID) -> Run | None:
+    """Move a queued run to running. None when it is not queued (a redelivered task, say)."""
+    claimed = Run.objects.filter(id=run_id, status=Run.Status.QUEUED).update(
+        status=Run.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    return Run.objects.select_related("conversation", "user_message").get(id=run_id)
+
+
+@transaction.atomic
+def run_succeed(
+    *,
+    run: Run,
+    document: str,
+    word_count: int,
+    system_used: str,
+    complexity: float,
+    quality_report: dict[str, object],
+    usage: Usage | None = None,
+) -> Run:
+    result = Message.objects.create(
+        conversation=run.conversation, role=Message.Role.ASSISTANT, content=document
+    )
+    run.result_message = result
+    run.status = Run.Status.SUCCEEDED
+    run.word_count = word_count
+    run.system_used = system_used
+    run.complexity = complexity
+    run.quality_report = quality_report
+    _record_usage(run, usage or Usage(model=run.model))
+    run.finished_at = timezone.now()
+    run.save()
+    Conversation.objects.filter(pk=run.conversation_id).update(updated_at=run.finished_at)
+    return run
+
+
+@transaction.atomic
+def run_fail(
+    *,
+    run_id: uuid.UUID,
+    error_code: str,
+    error_message: str,
+    partial: str = "",
+    usage: Usage | None = None,
+    status: Run.Status = Run.Status.FAILED,
+) -> bool:
+    """End an unfinished run as failed (or, when the user stopped it, cancelled), keeping any
+    text written so far and what it cost. False if it had already finished (so the caller does
+    not announce a second ending)."""
+    run = Run.objects.select_for_update().filter(id=run_id).first()
+    if run is None or not run.is_active:
+        return False
+    if partial:
+        run.result_message = Message.objects.create(
+            conversation_id=run.conversation_id, role=Message.Role.ASSISTANT, content=partial
+        )
+    run.status = status
+    run.error_code = error_code
+    run.error_message = error_message
+    if usage is not None:
+        _record_usage(run, usage)
+    run.finished_at = timezone.now()
+    if run.started_at is None:
+        run.started_at = run.finished_at
+    run.save()
+    logger.warning("event=run_%s run_id=%s code=%s", status, run_id, error_code)
+    return True
+
+
+def run_abort(
+    *,
+    run_id: uuid.UUID,
+    publisher: RunPublisher,
+    code: str,
+    message: str,
+    state: PipelineState | None = None,
+    status: Run.Status = Run.Status.FAILED,
+) -> None:
+    """End an unfinished run as failed or cancelled: keep what was written and what it cost,
+    then announce the ending (usage first, when any was spent, then the final `error`)."""
+    publisher.flush()
+    # The writer keeps state.document up to date with every delta: this is the text so far.
+    partial = state.document if state is not None else ""
+    usage = state.usage if state is not None else None
+    if run_fail(
+        run_id=run_id,
+        error_code=code,
+        error_message=message,
+        partial=partial,
+        usage=usage,
+        status=status,
+    ):
+        if usage is not None and (usage.tokens_in or usage.tokens_out):
+            usage_publish(events=publisher, usage=usage)
+        publisher.publish(EventType.ERROR, error_message=message, error_code=code)
+
+
+def run_fail_from_task(*, run_id: uuid.UUID, reason: str, code: str = "internal_error") -> None:
+    """Called when the task itself died outside `run_execute`'s own handling."""
+    run = Run.objects.filter(id=run_id).only("conversation_id").first()
+    if run is None:
+        return
+    publisher = RunPublisher(run_id=run_id, conversation_id=run.conversation_id)
+    try:
+        run_abort(run_id=run_id, publisher=publisher, code=code, message=reason)
+    finally:
+        publisher.close()
+
+
+def runs_fail_abandoned(*, run_id: uuid.UUID | None = None) -> int:
+    """End runs still marked running although no worker can still have them.
+
+    A worker kills a task at the hard time limit, so a run that started longer ago than that
+    and is still running lost its worker (a crash, a restart, a lost machine). Checked when a
+    task is redelivered (its run is found running) and when a worker starts."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    abandoned = Run.objects.filter(status=Run.Status.RUNNING, started_at__lt=cutoff)
+    if run_id is not None:
+        abandoned = abandoned.filter(id=run_id)
+    ids = list(abandoned.values_list("id", flat=True))
+    for abandoned_id in ids:
+        logger.warning("event=run_abandoned run_id=%s", abandoned_id)
+        run_fail_from_task(run_id=abandoned_id, reason=WORKER_LOST_MESSAGE, code="worker_lost")
+    return len(ids)
+
+
+def _announce_cancelled(*, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+    """The final event of a run stopped before a worker took it."""
+    publisher = RunPublisher(run_id=run_id, conversation_id=conversation_id)
+    try:
+        publisher.publish(
+            EventType.ERROR, error_message=CANCELLED_MESSAGE, error_code=CANCELLED_CODE
+        )
+    finally:
+        publisher.close()
+
+
+def run_cancel(*, run: Run) -> Run:
+    """Stop a run. A queued run ends here and now; a running one is flagged, and its pipeline
+    ends it within a second (keeping the text so far) and sends the final `error` event with
+    error_code `cancelled`. Raises RunNotActive for a run that has already ended."""
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().get(pk=run.pk)
+        if not locked.is_active:
+            raise RunNotActive
+        was_queued = locked.status == Run.Status.QUEUED
+        locked.cancel_requested_at = locked.cancel_requested_at or timezone.now()
+        locked.save(update_fields=["cancel_requested_at"])
+        if was_queued:
+            # No worker has it yet, and run_claim only takes queued runs: it never will.
+            run_fail(
+                run_id=locked.id,
+                error_code=CANCELLED_CODE,
+                error_message=CANCELLED_MESSAGE,
+                status=Run.Status.CANCELLED,
+            )
+    if was_queued:
+        _announce_cancelled(run_id=locked.id, conversation_id=locked.conversation_id)
+    else:
+        cancel.flag(locked.id)
+    logger.info("event=run_cancel_requested run_id=%s queued=%s", locked.id, was_queued)
+    locked.refresh_from_db()
+    return locked

@@ -1,0 +1,110 @@
+"""The run card's live stream: each event becomes the HTML fragment the page swaps in.
+
+The page (conversation.html) and this stream render the same template partials from the same
+folded state (RunProgress), so what a reader sees live is what a reload shows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from apps.conversations.progress import RunProgress
+from apps.conversations.selectors import arun_for, run_card
+from apps.streaming.events import EventType
+from apps.streaming.renderers import render_control, sse_comment, sse_message
+from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
+from apps.streaming.selectors import run_events
+from apps.streaming.sse import Heartbeat, Opened, StreamItem, run_event_stream
+
+
+class HtmlRenderer:
+    """The UI stream: each event becomes the fragment the run card swaps in, named by where it
+    goes (`timeline`, `sections`, `content`, `finished`)."""
+
+    template = "conversations/conversation.html"
+
+    def __init__(
+        self,
+        *,
+        progress: RunProgress,
+        finished_context: Callable[[], Awaitable[dict[str, Any]]],
+    ) -> None:
+        self.progress = progress
+        self._running_shown = False
+        # Awaited once the run has ended: the context of the final run card, read from the rows.
+        self._finished_context = finished_context
+
+    async def render(self, item: StreamItem) -> str:
+        if isinstance(item, Opened | Heartbeat):
+            return render_control(item)
+        seq = item["seq"]
+        timeline_item = self.progress.apply(item)
+        kind = item["type"]
+        out = []
+        if not self._running_shown:
+            # Any event means a worker has the run: the badge stops saying "Queued".
+            self._running_shown = True
+            out.append(sse_message(event="status", data="Running"))
+        if kind == EventType.CONTENT:
+            if item["message"]:
+                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
+                out.append(sse_message(event="content", data=html, event_id=seq))
+        elif kind == EventType.WRITING:
+            html = render_to_string(f"{self.template}#sections", {"progress": self.progress})
+            out.append(sse_message(event="sections", data=html, event_id=seq))
+        if timeline_item is not None:
+            html = render_to_string(f"{self.template}#timeline-item", {"item": timeline_item})
+            out.append(sse_message(event="timeline", data=html, event_id=seq))
+        if kind in (EventType.DONE, EventType.ERROR):
+            context = await self._finished_context()
+            html = render_to_string(f"{self.template}#run-card", context)
+            out.append(sse_message(event="finished", data=html, event_id=seq))
+        if not out:
+            # Keep the id moving so a reconnect resumes after this event.
+            out.append(f"id: {seq}\n" + sse_comment(kind))
+        return "".join(out)
+
+
+@require_GET
+async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpResponseBase:
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse("Log in to follow this run.", status=403, content_type="text/plain")
+    run = await arun_for(user=user, run_id=run_id)
+    if run is None:
+        return HttpResponse("No such run.", status=404, content_type="text/plain")
+    try:
+        after = last_event_id(request)
+    except BadLastEventId:
+        return HttpResponse("Bad Last-Event-ID.", status=400, content_type="text/plain")
+    # The page already shows everything up to `after`; fold it so new fragments build on it.
+    progress = RunProgress.from_events(
+        [
+            e.to_wire(conversation_id=run.conversation_id)
+            async for e in run_events(run_id=run.id)
+            .filter(seq__lte=after)
+            .exclude(type=EventType.CONTENT)
+        ]
+    )
+
+    async def finished_context() -> dict[str, Any]:
+        fresh = await arun_for(user=user, run_id=run_id)
+        assert fresh is not None
+        return (await sync_to_async(run_card)(run=fresh)).context
+
+    items = run_event_stream(
+        run_id=run.id,
+        conversation_id=run.conversation_id,
+        after_seq=after,
+        heartbeat_seconds=settings.SSE_HEARTBEAT_SECONDS,
+    )
+    return sse_response(items, HtmlRenderer(progress=progress, finished_context=finished_context))

@@ -1,0 +1,1 @@
+"""Uploads (uploads), reading them (extraction), the source library (library)."""
