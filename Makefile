@@ -5,6 +5,8 @@ export WEB_PORT ?= 8000
 export FLOWER_PORT ?= 5555
 export FLOWER_BASIC_AUTH ?= ops:handywriterz-ops
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# Settings default to production (DEBUG off); the commands a developer runs locally turn it on.
+run migrate services bench: export DEBUG ?= true
 
 .PHONY: run test lint format typecheck bench setup setup-dev services migrate
 
@@ -30,6 +32,7 @@ run: migrate
 lint: setup-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 format: setup-dev
 	.venv/bin/ruff format .
@@ -41,8 +44,7 @@ typecheck: setup-dev
 test: setup-dev
 	@scripts/services.sh
 	@scripts/browser.sh
-	.venv/bin/ruff check .
-	.venv/bin/ruff format --check .
+	@$(MAKE) --no-print-directory lint
 	.venv/bin/mypy .
 	.venv/bin/pytest
 

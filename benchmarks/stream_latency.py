@@ -34,7 +34,6 @@ from django.conf import settings
 from apps.accounts.models import User
 from apps.accounts.services import api_token_create, user_ensure_demo
 from apps.conversations.models import Conversation, Message, Run
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 from devtools.processes import BIN, Processes, django_env, free_port, start_daphne, start_worker
 from devtools.sse import aiter_sse
@@ -122,9 +121,7 @@ def _publish(run: Run, events: int, gap: float) -> None:
         publisher.flush()
         if gap:
             time.sleep(gap)
-    publisher.publish(
-        EventType.DONE, message="bench", final_word_count=0, processing_time=0, system_used="simple"
-    )
+    publisher.done(message="bench", final_word_count=0, processing_time=0, system_used="simple")
     publisher.close(timeout=30)
 
 

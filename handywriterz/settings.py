@@ -7,6 +7,7 @@ silently meaning something else.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,13 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", True)
+# A developer's own .env (see .env.example) fills in what the environment does not set;
+# ENV_FILE names another one (tests point it at /dev/null to see the bare defaults).
+environ.Env.read_env(os.environ.get("ENV_FILE") or BASE_DIR / ".env", overwrite=False)
+
+# Off unless asked for: a deployment that forgets DEBUG gets production settings (secure cookies,
+# HSTS, no development secret key), never the development ones. `make run` turns it on.
+DEBUG = env_bool("DEBUG", False)
 
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")

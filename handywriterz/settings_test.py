@@ -6,6 +6,9 @@ import os
 
 # Tests use their own Redis database and prefixes so a running `make run` on the same machine is
 # never disturbed. Subprocesses started by tests inherit these through the environment.
+# The suite runs the development configuration (no TLS redirects on the test client); the
+# production one is checked by its own test (tests/core/test_settings.py).
+os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 os.environ.setdefault("CHANNEL_LAYER_PREFIX", "hwz-test")
 os.environ.setdefault("CACHE_KEY_PREFIX", "hwz-test")

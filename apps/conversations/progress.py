@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from apps.streaming.events import EventType
+from apps.streaming.events import Event, ResearchEvent
 
 
 @dataclass
@@ -31,7 +30,7 @@ class TimelineItem:
 AGENT_NAMES = {"user_material": "Your material"}
 
 
-def _research_text(event: dict[str, Any]) -> str:
+def _research_text(event: ResearchEvent) -> str:
     agent = AGENT_NAMES.get(event["agent"], event["agent"])
     found = event["sources_found"]
     if event["status"] == "started":
@@ -50,41 +49,42 @@ class RunProgress:
     last_seq: int = 0
 
     @classmethod
-    def from_events(cls, events: Iterable[dict[str, Any]]) -> RunProgress:
+    def from_events(cls, events: Iterable[Event]) -> RunProgress:
         progress = cls()
         for event in events:
             progress.apply(event)
         return progress
 
-    def apply(self, event: dict[str, Any]) -> TimelineItem | None:
+    def apply(self, event: Event) -> TimelineItem | None:
         """Fold one event in; return the timeline item it adds, if any."""
         self.last_seq = max(self.last_seq, int(event["seq"]))
         kind = event["type"]
         item: TimelineItem | None = None
-        if kind == EventType.CONTENT:
+        # Compared with the literal tags (not EventType) so that mypy narrows each event's type.
+        if event["type"] == "content":
             self.draft += event["message"]
             self.word_count = event["word_count"]
-        elif kind == EventType.WRITING:
+        elif event["type"] == "writing":
             section = self.sections.setdefault(event["section"], SectionProgress(event["section"]))
             section.progress = int(event["progress"])
             section.word_count = int(event["word_count"])
-        elif kind == EventType.ROUTING:
+        elif event["type"] == "routing":
             item = TimelineItem(
                 event["seq"],
                 kind,
                 f"Router chose the {event['system']} pipeline "
                 f"(complexity {event['complexity']:.1f}/10): {event['reason']}",
             )
-        elif kind == EventType.RESEARCH:
+        elif event["type"] == "research":
             item = TimelineItem(event["seq"], kind, _research_text(event), status=event["status"])
-        elif kind == EventType.USAGE:
+        elif event["type"] == "usage":
             item = TimelineItem(
                 event["seq"],
                 kind,
                 f"{event['model']}: {event['tokens_in']} tokens in, {event['tokens_out']} out, "
                 f"${event['cost_usd']:.4f}",
             )
-        elif kind == EventType.DONE:
+        elif event["type"] == "done":
             item = TimelineItem(
                 event["seq"],
                 kind,
@@ -92,7 +92,7 @@ class RunProgress:
                 f"{event['processing_time']:.1f} s",
                 status="completed",
             )
-        elif kind == EventType.ERROR:
+        elif event["type"] == "error":
             # A stop the user asked for is not a failure.
             stopped = event["error_code"] == "cancelled"
             item = TimelineItem(

@@ -31,12 +31,6 @@ def latest_run(*, conversation: Conversation) -> Run | None:
     return conversation.runs.order_by("-created_at").first()
 
 
-def current_version(*, conversation: Conversation) -> Run | None:
-    """The run whose result is the conversation's current version: the latest that succeeded.
-    A follow-up revises it; a stopped or failed run's partial text does not replace it."""
-    return conversation.runs.filter(status=Run.Status.SUCCEEDED).order_by("-created_at").first()
-
-
 @dataclass
 class RunCard:
     run: Run

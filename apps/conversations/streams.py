@@ -54,11 +54,11 @@ class HtmlRenderer:
             # Any event means a worker has the run: the badge stops saying "Queued".
             self._running_shown = True
             out.append(sse_message(event="status", data="Running"))
-        if kind == EventType.CONTENT:
+        if item["type"] == "content":
             if item["message"]:
                 html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
                 out.append(sse_message(event="content", data=html, event_id=seq))
-        elif kind == EventType.WRITING:
+        elif item["type"] == "writing":
             html = render_to_string(f"{self.template}#sections", {"progress": self.progress})
             out.append(sse_message(event="sections", data=html, event_id=seq))
         if timeline_item is not None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 from apps.core.text import word_count
 from apps.pipeline.state import PipelineState, Usage
 from apps.pipeline.steps import STEPS
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 
 def usage_publish(*, events: RunPublisher, usage: Usage) -> None:
-    events.publish(
-        EventType.USAGE,
+    events.usage(
         model=usage.model,
         tokens_in=usage.tokens_in,
         tokens_out=usage.tokens_out,

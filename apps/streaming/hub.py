@@ -15,21 +15,28 @@ import contextlib
 import logging
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 
-from apps.streaming.events import run_group
+from apps.streaming.events import Event, run_group
 
 logger = logging.getLogger(__name__)
 
-# Put on a stream's queue when live delivery may have lost something: backfill from the log.
-RESYNC: dict[str, Any] = {"type": "resync", "seq": -1}
+
+@dataclass(frozen=True)
+class Resync:
+    """Put on a stream's queue when live delivery may have lost something: backfill from the
+    log."""
+
+
+RESYNC = Resync()
+Item = Event | Resync
 
 
 @dataclass
 class _Run:
-    queues: set[asyncio.Queue[dict[str, Any]]] = field(default_factory=set)
+    queues: set[asyncio.Queue[Item]] = field(default_factory=set)
     # Set once the group membership exists: a stream may read the log only after that, or an
     # event published in between would be in neither.
     joined: asyncio.Event = field(default_factory=asyncio.Event)
@@ -48,10 +55,10 @@ class RunHub:
         run = self._runs.get(str(run_id))
         return len(run.queues) if run else 0
 
-    async def subscribe(self, run_id: object) -> asyncio.Queue[dict[str, Any]]:
+    async def subscribe(self, run_id: object) -> asyncio.Queue[Item]:
         channel = await self._ensure_channel()
         key = str(run_id)
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        queue: asyncio.Queue[Item] = asyncio.Queue()
         run = self._runs.get(key)
         if run is None:
             # Registered before the first await, so concurrent subscribers share it.
@@ -77,7 +84,7 @@ class RunHub:
             raise run.failed
         return queue
 
-    async def unsubscribe(self, run_id: object, queue: asyncio.Queue[dict[str, Any]]) -> None:
+    async def unsubscribe(self, run_id: object, queue: asyncio.Queue[Item]) -> None:
         key = str(run_id)
         run = self._runs.get(key)
         if run is None:
@@ -129,10 +136,11 @@ class RunHub:
             if isinstance(event, dict):
                 readers = self._runs.get(str(event.get("run_id")))
                 if readers is not None:
-                    self._broadcast(readers, event)
+                    # Published by our own RunPublisher, which checked it against its type.
+                    self._broadcast(readers, cast("Event", event))
 
     @staticmethod
-    def _broadcast(run: _Run, event: dict[str, Any]) -> None:
+    def _broadcast(run: _Run, event: Item) -> None:
         for queue in run.queues:
             queue.put_nowait(event)
 

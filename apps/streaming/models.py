@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
-from apps.streaming.events import EventType
+from apps.streaming.events import Event, EventType
 
 
 class RunEvent(models.Model):
@@ -23,8 +23,9 @@ class RunEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id} #{self.seq} {self.type}"
 
-    def to_wire(self, *, conversation_id: object) -> dict[str, Any]:
-        return {
+    def to_wire(self, *, conversation_id: object) -> Event:
+        # The payload was checked against its type when it was published.
+        wire: dict[str, Any] = {
             "type": self.type,
             "conversation_id": str(conversation_id),
             "run_id": str(self.run_id),
@@ -32,3 +33,4 @@ class RunEvent(models.Model):
             "timestamp": self.created_at.isoformat(),
             **self.payload,
         }
+        return cast("Event", wire)

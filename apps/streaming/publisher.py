@@ -12,7 +12,20 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.streaming.bridge import get_bridge
-from apps.streaming.events import EventType, run_group, validate_fields
+from apps.streaming.events import (
+    ContentFields,
+    DoneFields,
+    ErrorFields,
+    Event,
+    EventType,
+    Fields,
+    ResearchFields,
+    RoutingFields,
+    UsageFields,
+    WritingFields,
+    run_group,
+    validate_event,
+)
 from apps.streaming.models import RunEvent
 
 
@@ -54,9 +67,54 @@ class RunPublisher:
     def last_seq(self) -> int:
         return self._seq
 
-    def publish(self, event_type: EventType, **fields: Any) -> dict[str, Any]:
-        if event_type is not EventType.CONTENT:
-            self.flush()
+    # One method per event type, so that every publisher's fields are checked by mypy.
+    def routing(self, *, system: str, complexity: float, reason: str) -> Event:
+        fields = RoutingFields(system=system, complexity=complexity, reason=reason)
+        return self._publish(EventType.ROUTING, fields)
+
+    def research(self, *, query: str, sources_found: int, agent: str, status: str) -> Event:
+        fields = ResearchFields(
+            query=query, sources_found=sources_found, agent=agent, status=status
+        )
+        return self._publish(EventType.RESEARCH, fields)
+
+    def writing(self, *, section: str, progress: int, word_count: int, agent: str) -> Event:
+        fields = WritingFields(
+            section=section, progress=progress, word_count=word_count, agent=agent
+        )
+        return self._publish(EventType.WRITING, fields)
+
+    def usage(self, *, model: str, tokens_in: int, tokens_out: int, cost_usd: float) -> Event:
+        fields = UsageFields(
+            model=model, tokens_in=tokens_in, tokens_out=tokens_out, cost_usd=cost_usd
+        )
+        return self._publish(EventType.USAGE, fields)
+
+    def done(
+        self,
+        *,
+        message: str,
+        final_word_count: int,
+        processing_time: float,
+        system_used: str,
+        quality: dict[str, Any] | None = None,
+    ) -> Event:
+        fields = DoneFields(
+            message=message,
+            final_word_count=final_word_count,
+            processing_time=processing_time,
+            system_used=system_used,
+        )
+        if quality is not None:
+            fields["quality"] = quality
+        return self._publish(EventType.DONE, fields)
+
+    def error(self, *, error_message: str, error_code: str) -> Event:
+        fields = ErrorFields(error_message=error_message, error_code=error_code)
+        return self._publish(EventType.ERROR, fields)
+
+    def _publish(self, event_type: EventType, fields: Fields) -> Event:
+        self.flush()  # pending content goes first: order is preserved
         return self._emit(event_type, fields)
 
     def content(self, delta: str, *, word_count: int) -> None:
@@ -76,11 +134,9 @@ class RunPublisher:
         self._pending.clear()
         self._emit(
             EventType.CONTENT,
-            {
-                "message": message,
-                "is_complete": is_complete,
-                "word_count": self._pending_word_count,
-            },
+            ContentFields(
+                message=message, is_complete=is_complete, word_count=self._pending_word_count
+            ),
         )
 
     def complete_content(self, *, word_count: int) -> None:
@@ -93,8 +149,8 @@ class RunPublisher:
         self.flush()
         self._sender.drain(timeout)
 
-    def _emit(self, event_type: EventType, fields: dict[str, Any]) -> dict[str, Any]:
-        validate_fields(event_type, fields)
+    def _emit(self, event_type: EventType, fields: Fields) -> Event:
+        validate_event({"type": event_type.value, **fields}, envelope=False)
         self._seq += 1
         stored = RunEvent.objects.create(
             run_id=self.run_id,

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import connection
 from django.db.models import QuerySet
 
+from apps.streaming.events import Event
 from apps.streaming.models import RunEvent
 
 
@@ -27,7 +27,7 @@ async def stored_events_after(
     conversation_id: uuid.UUID,
     after_seq: int,
     up_to_seq: int | None = None,
-) -> AsyncIterator[dict[str, Any]]:
+) -> AsyncIterator[Event]:
     qs = run_events(run_id=run_id, after_seq=after_seq)
     if up_to_seq is not None:
         qs = qs.filter(seq__lte=up_to_seq)

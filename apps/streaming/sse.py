@@ -9,10 +9,9 @@ import asyncio
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
-from apps.streaming.events import is_terminal
-from apps.streaming.hub import RESYNC, get_hub
+from apps.streaming.events import Event, is_terminal
+from apps.streaming.hub import Resync, get_hub
 from apps.streaming.selectors import stored_events_after
 
 
@@ -26,7 +25,7 @@ class Heartbeat:
     pass
 
 
-StreamItem = Opened | Heartbeat | dict[str, Any]
+StreamItem = Opened | Heartbeat | Event
 
 
 async def run_event_stream(
@@ -47,7 +46,7 @@ async def run_event_stream(
     try:
         yield Opened()
 
-        async def backfill(up_to: int | None = None) -> AsyncIterator[dict[str, Any]]:
+        async def backfill(up_to: int | None = None) -> AsyncIterator[Event]:
             async for stored in stored_events_after(
                 run_id=run_id, conversation_id=conversation_id, after_seq=last_seq, up_to_seq=up_to
             ):
@@ -60,12 +59,12 @@ async def run_event_stream(
                 return
 
         while True:
-            live: dict[str, Any] | None
+            live: Event | Resync | None
             try:
                 live = await asyncio.wait_for(queue.get(), timeout=heartbeat_seconds)
             except TimeoutError:
                 live = None
-            if live is None or live is RESYNC:
+            if live is None or isinstance(live, Resync):
                 # A quiet spell or a failed receive: whatever the layer lost, the log has.
                 async for stored in backfill():
                     yield stored

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 from apps.conversations.progress import RunProgress
+from apps.streaming.events import Event, validate_event
 
 
-def _event(seq: int, kind: str, **fields) -> dict:
-    return {
-        "type": kind,
-        "seq": seq,
-        "run_id": "r",
-        "conversation_id": "c",
-        "timestamp": "t",
-        **fields,
-    }
+def _event(seq: int, kind: str, **fields) -> Event:
+    return validate_event(
+        {
+            "type": kind,
+            "seq": seq,
+            "run_id": "r",
+            "conversation_id": "c",
+            "timestamp": "t",
+            **fields,
+        }
+    )
 
 
 def test_progress_folds_the_log_into_timeline_sections_and_draft():

@@ -53,7 +53,12 @@ def _check(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "handywriterz.settings", **env},
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "handywriterz.settings",
+            "ENV_FILE": os.devnull,  # a developer's .env must not change what is checked
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -77,3 +82,43 @@ def test_production_without_a_secret_key_refuses_to_start():
     result = _check(DEBUG="false")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _setting(name: str, **env: str) -> str:
+    """What a fresh process's settings say for `name`, with only `env` set on top of the bare
+    defaults."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "handywriterz.settings",
+            "ENV_FILE": os.devnull,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_debug_unset_means_production_settings():
+    secret = "y" * 60 + "-Production-Key-42"
+    assert _setting("DEBUG", SECRET_KEY=secret) == "False"
+    assert _setting("SESSION_COOKIE_SECURE", SECRET_KEY=secret) == "True"
+    assert _setting("SECURE_SSL_REDIRECT", SECRET_KEY=secret) == "True"
+
+
+def test_debug_unset_without_a_secret_key_refuses_to_start():
+    result = _check()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_mode_is_asked_for_with_debug_true():
+    assert _setting("DEBUG", DEBUG="true") == "True"
+    assert _setting("SECURE_SSL_REDIRECT", DEBUG="true") == "False"

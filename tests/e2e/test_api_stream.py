@@ -7,6 +7,8 @@ import pytest
 
 from apps.accounts.services import api_token_create
 from apps.conversations.models import Run
+from apps.streaming.events import validate_event
+from apps.streaming.models import RunEvent
 from tests.factories import UserFactory
 from tests.live import LiveStack, group_size, iter_sse
 
@@ -97,6 +99,13 @@ def test_prompt_streams_to_done_and_deltas_join_to_the_stored_message(api: httpx
     assert len(content) > 3  # streamed, not sent in one piece
     assert "".join(e["message"] for e in content) == run.result_message.content
     assert events[-1]["final_word_count"] == run.word_count
+    # Every event, as sent and as stored, is exactly the TypedDict of its type.
+    for event in events:
+        validate_event(event)
+    stored = RunEvent.objects.filter(run=run).order_by("seq")
+    assert [e.to_wire(conversation_id=run.conversation_id) for e in stored] == events
+    for event in stored:
+        validate_event(event.to_wire(conversation_id=run.conversation_id))
 
     # A finished run replays from the store after Last-Event-ID, exactly once, and closes.
     middle = content[len(content) // 2]["seq"]

@@ -6,12 +6,17 @@ import pytest
 from channels.layers import get_channel_layer
 
 from apps.streaming.events import run_group
-from apps.streaming.hub import get_hub
+from apps.streaming.hub import Item, Resync, get_hub
 from tests.live import agroup_size
 
 RUN = "8c1f4a7e-0000-4000-8000-000000000001"
 
 pytestmark = pytest.mark.usefixtures("fresh_channel_layer")
+
+
+def _seq(item: Item) -> int:
+    assert not isinstance(item, Resync)
+    return item["seq"]
 
 
 async def _members() -> int:
@@ -30,13 +35,13 @@ async def test_local_readers_of_one_run_share_one_group_membership():
     assert hub.readers(RUN) == 2
     assert await _members() == 1
     await _send(1)
-    assert (await asyncio.wait_for(first.get(), 2))["seq"] == 1
-    assert (await asyncio.wait_for(second.get(), 2))["seq"] == 1
+    assert _seq(await asyncio.wait_for(first.get(), 2)) == 1
+    assert _seq(await asyncio.wait_for(second.get(), 2)) == 1
 
     await hub.unsubscribe(RUN, first)
     assert await _members() == 1
     await _send(2)
-    assert (await asyncio.wait_for(second.get(), 2))["seq"] == 2
+    assert _seq(await asyncio.wait_for(second.get(), 2)) == 2
     assert first.empty()
 
     await hub.unsubscribe(RUN, second)
@@ -50,7 +55,7 @@ async def test_a_reader_after_the_last_one_left_subscribes_afresh():
     await hub.unsubscribe(RUN, queue)
     again = await hub.subscribe(RUN)
     await _send(7)
-    assert (await asyncio.wait_for(again.get(), 2))["seq"] == 7
+    assert _seq(await asyncio.wait_for(again.get(), 2)) == 7
     await hub.unsubscribe(RUN, again)
     assert await _members() == 0
 
@@ -62,7 +67,7 @@ async def test_every_reader_gets_every_event_in_order(readers):
     for seq in range(1, 21):
         await _send(seq)
     for queue in queues:
-        got = [(await asyncio.wait_for(queue.get(), 2))["seq"] for _ in range(20)]
+        got = [_seq(await asyncio.wait_for(queue.get(), 2)) for _ in range(20)]
         assert got == list(range(1, 21))
     for queue in queues:
         await hub.unsubscribe(RUN, queue)
@@ -74,7 +79,7 @@ async def test_events_reach_only_the_readers_of_their_run():
     hub = get_hub()
     mine, theirs = await asyncio.gather(hub.subscribe(RUN), hub.subscribe(other))
     await _send(1)
-    assert (await asyncio.wait_for(mine.get(), 2))["seq"] == 1
+    assert _seq(await asyncio.wait_for(mine.get(), 2)) == 1
     await asyncio.sleep(0.1)
     assert theirs.empty()
     await hub.unsubscribe(RUN, mine)

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from apps.streaming.events import EventType
+from apps.streaming.events import InvalidEvent
 from apps.streaming.models import RunEvent
 from apps.streaming.publisher import RunPublisher
 from tests.factories import RunEventFactory, RunFactory
@@ -47,7 +47,7 @@ def _publisher(run, clock=None, recorder=None):
 def test_each_event_is_numbered_stored_then_sent(run):
     recorder = Recorder()
     publisher = _publisher(run, recorder=recorder)
-    wire = publisher.publish(EventType.ROUTING, system="simple", complexity=2.0, reason="short")
+    wire = publisher.routing(system="simple", complexity=2.0, reason="short")
     stored = RunEvent.objects.get(run=run)
     assert stored.seq == 1
     assert wire == stored.to_wire(conversation_id=run.conversation_id)
@@ -66,8 +66,8 @@ def test_each_event_is_numbered_stored_then_sent(run):
 
 def test_fields_must_match_the_schema(run):
     publisher = _publisher(run)
-    with pytest.raises(ValueError, match="routing event needs exactly"):
-        publisher.publish(EventType.ROUTING, system="simple")
+    with pytest.raises(InvalidEvent, match="routing event's complexity is 'high'"):
+        publisher.routing(system="simple", complexity="high", reason="typed wrong")
     assert not RunEvent.objects.exists()
 
 
@@ -94,7 +94,7 @@ def test_content_is_coalesced_by_time(run):
 def test_pending_content_goes_out_before_any_other_event(run):
     publisher = _publisher(run)
     publisher.content("Hello ", word_count=1)
-    publisher.publish(EventType.WRITING, section="Intro", progress=50, word_count=1, agent="writer")
+    publisher.writing(section="Intro", progress=50, word_count=1, agent="writer")
     assert list(
         RunEvent.objects.filter(run=run).order_by("seq").values_list("type", flat=True)
     ) == ["content", "writing"]
@@ -105,4 +105,4 @@ def test_numbering_continues_after_stored_events(run):
     RunEventFactory(run=run, seq=2)
     publisher = _publisher(run)
     assert publisher.last_seq == 2
-    assert publisher.publish(EventType.ERROR, error_message="x", error_code="y")["seq"] == 3
+    assert publisher.error(error_message="x", error_code="y")["seq"] == 3

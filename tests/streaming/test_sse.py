@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -28,7 +29,7 @@ def _content(text: str) -> dict:
 
 
 @sync_to_async
-def _store(run, seq: int, kind: str, payload: dict) -> dict:
+def _store(run, seq: int, kind: str, payload: dict) -> Any:
     event = RunEvent.objects.create(
         run=run, seq=seq, type=kind, payload=payload, created_at=timezone.now()
     )

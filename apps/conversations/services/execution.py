@@ -24,7 +24,6 @@ from apps.pipeline.cancel import RunCancelled
 from apps.pipeline.providers.base import ProviderError
 from apps.pipeline.services import pipeline_run
 from apps.pipeline.state import PipelineState
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 logger = logging.getLogger(__name__)
@@ -102,8 +101,7 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
             usage=state.usage,
         )
         # The row is committed before `done` goes out: a reader that sees `done` finds the result.
-        publisher.publish(
-            EventType.DONE,
+        publisher.done(
             message="Plan complete" if state.quality.get("mode") == "plan" else "Draft complete",
             final_word_count=words,
             processing_time=round(time.monotonic() - started, 3),

@@ -20,7 +20,6 @@ from apps.conversations import cancel
 from apps.conversations.models import Conversation, Message, Run
 from apps.pipeline.services import usage_publish
 from apps.pipeline.state import PipelineState, Usage
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 logger = logging.getLogger(__name__)
@@ -138,7 +137,7 @@ def run_abort(
     ):
         if usage is not None and (usage.tokens_in or usage.tokens_out):
             usage_publish(events=publisher, usage=usage)
-        publisher.publish(EventType.ERROR, error_message=message, error_code=code)
+        publisher.error(error_message=message, error_code=code)
 
 
 def run_fail_from_task(*, run_id: uuid.UUID, reason: str, code: str = "internal_error") -> None:
@@ -174,9 +173,7 @@ def _announce_cancelled(*, run_id: uuid.UUID, conversation_id: uuid.UUID) -> Non
     """The final event of a run stopped before a worker took it."""
     publisher = RunPublisher(run_id=run_id, conversation_id=conversation_id)
     try:
-        publisher.publish(
-            EventType.ERROR, error_message=CANCELLED_MESSAGE, error_code=CANCELLED_CODE
-        )
+        publisher.error(error_message=CANCELLED_MESSAGE, error_code=CANCELLED_CODE)
     finally:
         publisher.close()
 

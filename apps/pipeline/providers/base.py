@@ -43,10 +43,6 @@ class SectionTask:
     def words_wanted(self) -> int:
         return self.target_words or self.section.budget
 
-    @property
-    def is_first(self) -> bool:
-        return self.index == 0
-
 
 @dataclass(frozen=True)
 class TextDelta:

@@ -20,7 +20,6 @@ from apps.pipeline import pricing
 from apps.pipeline.providers import prompts
 from apps.pipeline.providers.base import Provider, SectionTask, TextDelta
 from apps.pipeline.state import Usage
-from apps.streaming.events import EventType
 
 if TYPE_CHECKING:
     from apps.pipeline.steps.writer import Draft
@@ -181,8 +180,7 @@ def _consume(
         progress = min(99, words * 100 // max(1, target))
         if progress - reported >= PROGRESS_STEP:
             reported = progress
-            events.publish(
-                EventType.WRITING,
+            events.writing(
                 section=call.section.title,
                 progress=progress,
                 word_count=words,

@@ -9,7 +9,6 @@ from apps.core.text import STOPWORDS, keywords, topic_phrase
 from apps.core.writing import WriteupType
 from apps.pipeline.state import Outline, OutlineSection, PipelineState
 from apps.pipeline.steps.blueprints import BLUEPRINTS
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 
@@ -77,6 +76,4 @@ def _with_revision(section: OutlineSection, follow_up: str) -> OutlineSection:
 def run(state: PipelineState, events: RunPublisher) -> None:
     state.outline = build(state)
     for section in state.outline.sections:
-        events.publish(
-            EventType.WRITING, section=section.title, progress=0, word_count=0, agent="outline"
-        )
+        events.writing(section=section.title, progress=0, word_count=0, agent="outline")

@@ -7,7 +7,6 @@ from django.conf import settings
 from apps.core.text import keywords
 from apps.files.research import rank_sources, wait_for_files
 from apps.pipeline.state import PipelineState
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 AGENT = "user_material"
@@ -29,11 +28,10 @@ def run(state: PipelineState, events: RunPublisher) -> None:
         # Each prompt's key terms on their own: a follow-up adds its terms to the topic's.
         terms = list(dict.fromkeys(terms + keywords(state.request.prompt)))
     query = " ".join(terms) or state.request.prompt[:80]
-    events.publish(EventType.RESEARCH, query=query, sources_found=0, agent=AGENT, status="started")
+    events.research(query=query, sources_found=0, agent=AGENT, status="started")
 
     def waiting(pending: int) -> None:
-        events.publish(
-            EventType.RESEARCH,
+        events.research(
             query=f"waiting for {pending} attached file(s) to be read",
             sources_found=0,
             agent=AGENT,
@@ -49,8 +47,7 @@ def run(state: PipelineState, events: RunPublisher) -> None:
     # The whole prompt is the query: BM25 weighs its words, the keywords are for people.
     state.sources = rank_sources(file_ids=ready, query=text, limit=passage_limit(state))
     unusable = [f.original_name for f in files if not f.is_ready]
-    events.publish(
-        EventType.RESEARCH,
+    events.research(
         query=query + (f" (not used, not readable: {', '.join(unusable)})" if unusable else ""),
         sources_found=len(state.sources),
         agent=AGENT,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from apps.core.writing import AcademicLevel, WriteupType
 from apps.pipeline.state import PipelineState, Route
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 ADVANCED_THRESHOLD = 5.0
@@ -52,8 +51,7 @@ def score(state: PipelineState) -> Route:
 
 def run(state: PipelineState, events: RunPublisher) -> None:
     state.route = score(state)
-    events.publish(
-        EventType.ROUTING,
+    events.routing(
         system=state.route.system,
         complexity=state.route.complexity,
         reason=state.route.reason,

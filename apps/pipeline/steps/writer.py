@@ -9,7 +9,6 @@ from apps.pipeline.providers.base import Provider, ProviderError, SectionTask, T
 from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
 from apps.pipeline.state import PipelineState, Usage
 from apps.pipeline.steps import lengths
-from apps.streaming.events import EventType
 from apps.streaming.publisher import RunPublisher
 
 PROGRESS_STEP = 10  # a writing event each time a section's bar moves this many percent
@@ -114,8 +113,7 @@ def run(state: PipelineState, events: RunPublisher) -> None:
                 provider=provider, task=task, target=target, draft=draft, usage=usage
             )
             draft.append("\n\n")
-        events.publish(
-            EventType.WRITING,
+        events.writing(
             section=section.title,
             progress=100,
             word_count=word_count(written),
@@ -137,8 +135,7 @@ def _write_offline(provider: Provider, task: SectionTask, draft: Draft, usage: U
         progress = min(99, word_count(written) * 100 // expected)
         if progress - reported >= PROGRESS_STEP:
             reported = progress
-            draft.events.publish(
-                EventType.WRITING,
+            draft.events.writing(
                 section=task.section.title,
                 progress=progress,
                 word_count=word_count(written),

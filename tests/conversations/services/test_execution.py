@@ -41,7 +41,7 @@ def start(user, *, model="gpt-4o-mini", words=600) -> Run:
     return starting.run_submit(user=user, request=request, conversation=None)
 
 
-def events(run: Run) -> list[dict[str, Any]]:
+def events(run: Run) -> list[Any]:
     stored = RunEvent.objects.filter(run=run).order_by("seq")
     return [e.to_wire(conversation_id=run.conversation_id) for e in stored]
 
