@@ -104,8 +104,8 @@ def test_prompt_streams_to_done_and_deltas_join_to_the_stored_message(api: httpx
         validate_event(event)
     stored = RunEvent.objects.filter(run=run).order_by("seq")
     assert [e.to_wire(conversation_id=run.conversation_id) for e in stored] == events
-    for event in stored:
-        validate_event(event.to_wire(conversation_id=run.conversation_id))
+    for row in stored:
+        validate_event(row.to_wire(conversation_id=run.conversation_id))
 
     # A finished run replays from the store after Last-Event-ID, exactly once, and closes.
     middle = content[len(content) // 2]["seq"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from apps.pipeline import grounding
 from apps.pipeline.citing import REFERENCES_HEADING, Citer, audit
 from apps.pipeline.state import PipelineState
-from apps.pipeline.steps.writer import Draft
+from apps.pipeline.steps.draft import Draft
 from apps.streaming.publisher import RunPublisher
 
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from apps.core.text import word_count
 from apps.pipeline import pricing
 from apps.pipeline.providers import prompts
 from apps.pipeline.providers.base import Provider, SectionTask, TextDelta
 from apps.pipeline.state import Usage
-
-if TYPE_CHECKING:
-    from apps.pipeline.steps.writer import Draft
+from apps.pipeline.steps.draft import Draft
 
 # A section is cut at the first sentence end once it has this share of its target...
 CAP = 1.05
@@ -30,7 +27,7 @@ CAP = 1.05
 SHORT = 0.92
 MAX_CONTINUATIONS = 2
 MIN_SECTION_WORDS = 15
-PROGRESS_STEP = 10
+PROGRESS_STEP = 10  # a writing event each time a section's bar moves this many percent
 
 # The end of a sentence (with any closing quote or bracket) or of a paragraph.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|\n\s*\n")
@@ -62,7 +59,7 @@ def write_section(
     usage: Usage,
 ) -> str:
     """Stream one section body of about `target` words into the draft; return its text."""
-    section = _Section()
+    section = SectionText()
     for attempt in range(1 + MAX_CONTINUATIONS):
         wanted = target - word_count(section.text)
         call = replace(task, target_words=wanted, continuation_of=section.text if attempt else "")
@@ -80,7 +77,9 @@ def write_section(
 
 
 @dataclass
-class _Section:
+class SectionText:
+    """A section's text as written so far, shared by the calls that write it."""
+
     text: str = ""
 
 
@@ -100,18 +99,23 @@ def _stream_call(
     provider: Provider,
     call: SectionTask,
     target: int,
-    section: _Section,
+    section: SectionText,
     draft: Draft,
     usage: Usage,
 ) -> bool:
     """One provider call's deltas into the section and the draft; True when it was cut."""
-    written = section.text
-    reported = word_count(written) * 100 // max(1, target)
     # Closed explicitly on the way out, so a stop or an error hangs up on the provider at once.
     items = provider.write_section(call)
     try:
-        stream = items if call.continuation_of else without_heading(items)
-        return _consume(stream, call, target, section, draft, usage, reported)
+        return consume(
+            items if call.continuation_of else without_heading(items),
+            title=call.section.title,
+            target=target,
+            section=section,
+            draft=draft,
+            usage=usage,
+            cap=CAP,
+        )
     finally:
         close = getattr(items, "close", None)  # generators have it; any iterator will do
         if close is not None:
@@ -144,19 +148,24 @@ def without_heading(items: Iterator[TextDelta | Usage]) -> Iterator[TextDelta | 
         yield TextDelta(pending.lstrip())
 
 
-def _consume(
+def consume(
     items: Iterator[TextDelta | Usage],
-    call: SectionTask,
+    *,
+    title: str,
     target: int,
-    section: _Section,
+    section: SectionText,
     draft: Draft,
     usage: Usage,
-    reported: int,
+    cap: float | None,
 ) -> bool:
+    """Stream a provider's deltas into the section and the draft, adding up its usage and
+    moving the section's progress bar. With a `cap`, the text is cut at the first sentence end
+    past `cap` × `target` words (True is returned, and the rest drained unseen)."""
     events = draft.events
     closed = False
     first = True
     written = section.text
+    reported = word_count(written) * 100 // max(1, target)
     for item in items:
         if isinstance(item, Usage):
             usage.add(item)
@@ -169,7 +178,7 @@ def _consume(
         if first and written and not written[-1].isspace() and not text[:1].isspace():
             text = " " + text  # a continuation picks up mid-paragraph
         first = False
-        if word_count(written + text) >= target * CAP:
+        if cap is not None and word_count(written + text) >= target * cap:
             cut = _cut(text)
             if cut is not None:
                 text, closed = text[:cut], True
@@ -180,10 +189,5 @@ def _consume(
         progress = min(99, words * 100 // max(1, target))
         if progress - reported >= PROGRESS_STEP:
             reported = progress
-            events.writing(
-                section=call.section.title,
-                progress=progress,
-                word_count=words,
-                agent="writer",
-            )
+            events.writing(section=title, progress=progress, word_count=words, agent="writer")
     return closed

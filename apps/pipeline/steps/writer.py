@@ -4,43 +4,12 @@ from __future__ import annotations
 
 from apps.core.text import topic_phrase, word_count
 from apps.core.writing import WriteupType
-from apps.pipeline.cancel import CancelToken
-from apps.pipeline.providers.base import Provider, ProviderError, SectionTask, TextDelta
+from apps.pipeline.providers.base import Provider, ProviderError, SectionTask
 from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
 from apps.pipeline.state import PipelineState, Usage
 from apps.pipeline.steps import lengths
+from apps.pipeline.steps.draft import Draft
 from apps.streaming.publisher import RunPublisher
-
-PROGRESS_STEP = 10  # a writing event each time a section's bar moves this many percent
-
-
-class Draft:
-    """The document as streamed so far, kept in the state as it grows so that a run that fails
-    or is stopped keeps what was written: what is appended here is exactly what readers get.
-    Every delta is also a point where a stop request is noticed."""
-
-    def __init__(self, state: PipelineState, events: RunPublisher) -> None:
-        self._state = state
-        self.events = events
-        self.cancel: CancelToken = state.cancel
-        # Words are counted once, up to the last whitespace seen: recounting the whole document
-        # on every delta would be quadratic in its length.
-        self._counted_upto = len(state.document)
-        self._counted = word_count(state.document)
-
-    @property
-    def text(self) -> str:
-        return self._state.document
-
-    def append(self, delta: str) -> None:
-        self.cancel.check()
-        document = self._state.document = self._state.document + delta
-        boundary = max(document.rfind(" "), document.rfind("\n"))
-        if boundary > self._counted_upto:
-            self._counted += word_count(document[self._counted_upto : boundary])
-            self._counted_upto = boundary
-        total = self._counted + word_count(document[self._counted_upto :])
-        self.events.content(delta, word_count=total)
 
 
 def _header(state: PipelineState, provider_name: str) -> str:
@@ -122,23 +91,15 @@ def run(state: PipelineState, events: RunPublisher) -> None:
 
 
 def _write_offline(provider: Provider, task: SectionTask, draft: Draft, usage: Usage) -> str:
-    expected = provider.expected_words(task)
-    written = ""
-    reported = 0
-    for item in provider.write_section(task):
-        if isinstance(item, Usage):
-            usage.add(item)
-            continue
-        assert isinstance(item, TextDelta)
-        written += item.text
-        draft.append(item.text)
-        progress = min(99, word_count(written) * 100 // expected)
-        if progress - reported >= PROGRESS_STEP:
-            reported = progress
-            draft.events.writing(
-                section=task.section.title,
-                progress=progress,
-                word_count=word_count(written),
-                agent="writer",
-            )
-    return written
+    # The offline text is planned to its budget already: streamed as it comes, never cut.
+    section = lengths.SectionText()
+    lengths.consume(
+        provider.write_section(task),
+        title=task.section.title,
+        target=provider.expected_words(task),
+        section=section,
+        draft=draft,
+        usage=usage,
+        cap=None,
+    )
+    return section.text

@@ -6,7 +6,7 @@ import uuid
 from apps.core.text import word_count
 from apps.core.writing import WritingRequest
 from apps.pipeline.state import PipelineState
-from apps.pipeline.steps.writer import Draft
+from apps.pipeline.steps.draft import Draft
 
 
 class Counts:
