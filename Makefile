@@ -25,7 +25,7 @@ migrate: services
 run: migrate
 	@$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py ensure_demo_user
-	@echo "==> HandyWriterz:  http://127.0.0.1:$(WEB_PORT)/   (admin: /admin/, create a staff login with: $(PY) manage.py createsuperuser)"
+	@echo "==> HandyWriterz:  http://127.0.0.1:$(WEB_PORT)/   (admin: /admin/, create a staff login with: DEBUG=true $(PY) manage.py createsuperuser)"
 	@echo "==> Flower:        http://127.0.0.1:$(FLOWER_PORT)/  (login $(FLOWER_BASIC_AUTH))"
 	@exec .venv/bin/honcho start
 
