@@ -205,12 +205,12 @@ def section_task(**changes: Any) -> Any:
     import uuid
     from dataclasses import replace
 
-    from apps.core.writing import WritingRequest
     from apps.pipeline.providers.base import SectionTask
     from apps.pipeline.state import PipelineState
     from apps.pipeline.steps import outline, router
+    from tests.factories import WritingRequestFactory
 
-    request = WritingRequest(
+    request = WritingRequestFactory(
         prompt="Write an essay on the ethics of artificial intelligence in healthcare.",
         writeup_type="essay",
         citation_style="apa7",

@@ -4,9 +4,9 @@ import random
 import uuid
 
 from apps.core.text import word_count
-from apps.core.writing import WritingRequest
 from apps.pipeline.state import PipelineState
 from apps.pipeline.steps.draft import Draft
+from tests.factories import WritingRequestFactory
 
 
 class Counts:
@@ -18,7 +18,7 @@ class Counts:
 
 
 def test_draft_counts_words_incrementally_as_the_whole_would_be_counted():
-    request = WritingRequest("p", "essay", "apa7", "undergraduate", 1000, "offline")
+    request = WritingRequestFactory(prompt="p")
     state = PipelineState(uuid.uuid4(), uuid.uuid4(), request, original_prompt="p")
     counts = Counts()
     draft = Draft(state, counts)  # type: ignore[arg-type]

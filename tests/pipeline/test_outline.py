@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
-from apps.core.writing import WriteupType, WritingRequest
+from apps.core.writing import WriteupType
 from apps.pipeline.state import PipelineState, Route
 from apps.pipeline.steps import outline
+from tests.factories import WritingRequestFactory
 
 
 def _state(
@@ -16,7 +17,7 @@ def _state(
     advanced: bool = False,
     prompt: str = "Climate adaptation in coastal cities",
 ) -> PipelineState:
-    request = WritingRequest(
+    request = WritingRequestFactory(
         prompt=prompt,
         writeup_type=kind,
         citation_style="apa7",
@@ -81,7 +82,7 @@ def test_budgets_split_by_weight_with_largest_remainder():
 def test_a_follow_up_naming_a_section_becomes_its_first_point():
     state = _state("research_proposal", 3000)
     state.previous_draft = "# Earlier draft"
-    state.request = WritingRequest(
+    state.request = WritingRequestFactory(
         prompt="Make the methodology more concrete: name the sampling strategy.",
         writeup_type="research_proposal",
         citation_style="apa7",

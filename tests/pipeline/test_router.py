@@ -3,9 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from apps.core.writing import WritingRequest
 from apps.pipeline.state import PipelineState
 from apps.pipeline.steps.router import score
+from tests.factories import WritingRequestFactory
 
 
 def _state(**overrides: Any) -> PipelineState:
@@ -17,7 +17,7 @@ def _state(**overrides: Any) -> PipelineState:
         "target_word_count": 300,
         "model": "offline",
     } | overrides
-    request = WritingRequest(**fields)
+    request = WritingRequestFactory(**fields)
     return PipelineState(
         run_id=uuid.uuid4(),
         conversation_id=uuid.uuid4(),

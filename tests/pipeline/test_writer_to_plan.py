@@ -11,8 +11,8 @@ from apps.conversations import selectors
 from apps.conversations.models import Run
 from apps.conversations.services import execution, starting
 from apps.core.text import word_count
-from apps.core.writing import WritingRequest
 from apps.streaming.models import RunEvent
+from tests.factories import WritingRequestFactory
 from tests.llm_fakes import sloppy_openai_model
 
 URL = "https://api.openai.com/v1/chat/completions"
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("openai_configured"
 
 
 def start(user, *, words=600, prompt="Write an essay on the ethics of AI in healthcare."):
-    request = WritingRequest(
+    request = WritingRequestFactory(
         prompt=prompt,
         writeup_type="essay",
         citation_style="apa7",
@@ -96,7 +96,7 @@ def test_a_revision_sends_the_previous_draft_as_data_and_becomes_the_current_ver
     assert first.status == Run.Status.SUCCEEDED
     calls.clear()
 
-    request = WritingRequest(
+    request = WritingRequestFactory(
         prompt="Make it more critical of predictive triage.",
         writeup_type="essay",
         citation_style="apa7",

@@ -12,8 +12,8 @@ from django.utils import timezone
 from apps.conversations import cancel
 from apps.conversations.models import Run
 from apps.conversations.services import execution, lifecycle, starting
-from apps.core.writing import WritingRequest
 from apps.streaming.models import RunEvent
+from tests.factories import WritingRequestFactory
 from tests.llm_fakes import (
     Stream,
     cut_connection,
@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("openai_configured"
 
 
 def start(user, *, model="gpt-4o-mini", words=600) -> Run:
-    request = WritingRequest(
+    request = WritingRequestFactory(
         prompt="Write an essay on the ethics of AI in healthcare.",
         writeup_type="essay",
         citation_style="apa7",
