@@ -11,7 +11,7 @@ import httpx
 from django.conf import settings
 
 from apps.scholarly import http
-from apps.scholarly.records import ARXIV_DOI_PREFIX, Record, csl_name, normalise_doi, strip_markup
+from apps.scholarly.records import Record, csl_name, normalise_doi, strip_markup
 
 INDEX = "semantic_scholar"
 FIELDS = ",".join(
@@ -63,10 +63,9 @@ def parse_paper(paper: dict[str, Any]) -> Record:
     journal_name = journal.get("name") or ""
     arxiv_id = ids.get("ArXiv") or None
     is_arxiv_only = journal_name.lower() == "arxiv"
-    # arXiv registers a DataCite DOI for every paper; naming it lets dedup meet the arXiv record.
-    doi = normalise_doi(ids.get("DOI")) or (
-        f"{ARXIV_DOI_PREFIX}{arxiv_id.lower()}" if arxiv_id else None
-    )
+    # No DOI is made up from the arXiv id: S2 is not the registry of arXiv's DataCite DOIs, so
+    # such a DOI could not be verified against S2. Dedup meets the arXiv record by arxiv_id.
+    doi = normalise_doi(ids.get("DOI"))
     types = paper.get("publicationTypes") or []
     return Record(
         index=INDEX,

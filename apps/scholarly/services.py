@@ -84,7 +84,7 @@ def scholarly_search(
         return SearchOutcome(records=[], rejected=[], offline=True, enabled=False)
     if not wanted or limit <= 0:
         return SearchOutcome(records=[], rejected=[])
-    notify = on_progress or (lambda report: None)
+    notify = on_progress if on_progress is not None else (lambda report: None)
     label = " | ".join(wanted)
     names = [name for name in settings.SCHOLARLY_INDEXES if name in INDEXES]
     for name in names:
@@ -140,15 +140,16 @@ def _search_index(name: str, queries: list[str], limit: int, sleep: http.Sleep) 
     """One index, every query in turn over one connection pool; IndexUnavailable on the first
     failure (an index that cannot answer one query will not answer the next)."""
     search = INDEXES[name]
-    records: list[Record] = []
+    records: dict[str, Record] = {}  # by key: one query's hit is not new for the next query
     try:
         with httpx.Client(follow_redirects=True) as client:
             for query in queries:
                 fetch = functools.partial(search, query, limit=limit, client=client, sleep=sleep)
-                records.extend(cache.cached_search(name, query, limit, fetch))
+                for record in cache.cached_search(name, query, limit, fetch):
+                    records.setdefault(record.key, record)
     except http.IndexUnavailable:
         raise
     except Exception as error:  # an index's odd answer (a parsing surprise) must not end a run
         logger.exception("scholarly index=%s failed unexpectedly", name)
         raise http.IndexUnavailable(name, f"unexpected answer ({type(error).__name__})") from error
-    return records
+    return list(records.values())

@@ -66,3 +66,13 @@ class Sleeps:
 @pytest.fixture
 def sleeps() -> Sleeps:
     return Sleeps()
+
+
+def crossref_registers_nothing(router: respx.MockRouter) -> respx.Route:
+    """Crossref answers every DOI lookup with its recorded 404: records stay unverified (or
+    verify against arXiv), so a test about something else need not serve each DOI."""
+    return router.get(url__startswith=f"{CROSSREF}/works/").respond(
+        404,
+        content=fixture_bytes("crossref_work_not_found.txt"),
+        headers={"content-type": "text/plain"},
+    )
