@@ -4,7 +4,7 @@ import dataclasses
 
 import httpx
 
-from apps.scholarly import crossref, openalex, semantic_scholar
+from apps.scholarly import arxiv, crossref, openalex, semantic_scholar
 from apps.scholarly.records import Record, Verification
 from apps.scholarly.verify import verify_records
 from tests.scholarly.conftest import CROSSREF, fixture_bytes, fixture_json
@@ -143,3 +143,28 @@ def test_crossref_records_already_in_hand_are_not_fetched_again(scholarly, index
     registered = crossref.parse_work(fixture_json("crossref_work_pone.0033693.json")["message"])
     [record] = verify_records([_pone_as_another_index_reports_it()], known={PONE: registered})
     assert record.verification is Verification.VERIFIED
+
+
+def test_a_preprint_whose_journal_doi_verifies_is_cited_as_the_journal_article(scholarly):
+    [preprint] = arxiv.parse_feed(fixture_bytes("arxiv_query_checkerboard.xml"))
+    assert preprint.doi == "10.1103/physrevb.74.024520"
+    # Crossref's record for that DOI, as crossref.parse_work would give it (test data).
+    journal = Record(
+        index="crossref",
+        index_id=preprint.doi,
+        title=preprint.title,
+        authors=preprint.authors,
+        year=2006,
+        doi=preprint.doi,
+        container="Physical Review B",
+        volume="74",
+        issue="2",
+        pages="024520",
+    )
+    [record] = verify_records([preprint], known={preprint.doi: journal})
+    assert record.verification is Verification.VERIFIED
+    assert record.csl["type"] == "article-journal"
+    assert record.csl["container-title"] == "Physical Review B"
+    assert (record.volume, record.issue, record.pages) == ("74", "2", "024520")
+    assert "publisher" not in record.csl
+    assert record.oa_url == "https://arxiv.org/pdf/cond-mat/0603029v1"  # the free copy stays
