@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.streaming",
     "apps.api",
     "apps.files",
+    "apps.scholarly",
     "apps.health",
     "apps.core",
 ]
@@ -308,6 +309,44 @@ DOCX_MAX_RATIO = env_int("DOCX_MAX_RATIO", 100, minimum=2, maximum=10_000)
 FILE_EXTRACT_TIME_LIMIT = env_number("FILE_EXTRACT_TIME_LIMIT", 120, minimum=0.1, maximum=3600)
 # Seconds the research step waits for attached files still being extracted.
 FILE_WAIT_SECONDS = env_number("FILE_WAIT_SECONDS", 120, minimum=0, maximum=3600)
+
+# --- Scholarly search (docs/research.md) -------------------------------------------------------
+# OpenAlex, Crossref, arXiv and Semantic Scholar, asked by the research step when this is on.
+SCHOLARLY_SEARCH = env_bool("SCHOLARLY_SEARCH", True)
+_SCHOLARLY_INDEXES = ["openalex", "crossref", "arxiv", "semantic_scholar"]
+SCHOLARLY_INDEXES = env_list("SCHOLARLY_INDEXES", _SCHOLARLY_INDEXES)
+if unknown := set(SCHOLARLY_INDEXES) - set(_SCHOLARLY_INDEXES):
+    raise ImproperlyConfigured(
+        f"SCHOLARLY_INDEXES may list only {', '.join(_SCHOLARLY_INDEXES)}; got {sorted(unknown)}"
+    )
+# Sent as `mailto` (Crossref's and OpenAlex's polite pools) and in the User-Agent.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "")
+if CONTACT_EMAIL and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", CONTACT_EMAIL):
+    raise ImproperlyConfigured(f"CONTACT_EMAIL must be an email address, got {CONTACT_EMAIL!r}")
+OPENALEX_API_KEY = env_str("OPENALEX_API_KEY", "")  # required by OpenAlex since 2026
+SEMANTIC_SCHOLAR_API_KEY = env_str("SEMANTIC_SCHOLAR_API_KEY", "")  # optional: higher limits
+# Base URLs as each API documents them; point them at a mirror, a proxy or a test double.
+OPENALEX_URL = env_str("OPENALEX_URL", "https://api.openalex.org")
+CROSSREF_URL = env_str("CROSSREF_URL", "https://api.crossref.org")
+ARXIV_URL = env_str("ARXIV_URL", "https://export.arxiv.org/api")
+SEMANTIC_SCHOLAR_URL = env_str("SEMANTIC_SCHOLAR_URL", "https://api.semanticscholar.org/graph/v1")
+for _name in ("OPENALEX_URL", "CROSSREF_URL", "ARXIV_URL", "SEMANTIC_SCHOLAR_URL"):
+    if not globals()[_name].startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{_name} must be an http(s) URL, got {globals()[_name]!r}")
+# Seconds one request to an index may take (each index can be given its own), how often a 429 or
+# 5xx is retried, the longest Retry-After we honour, and the whole search's time budget.
+SCHOLARLY_TIMEOUT = env_number("SCHOLARLY_TIMEOUT", 10, minimum=0.5, maximum=120)
+OPENALEX_TIMEOUT = env_number("OPENALEX_TIMEOUT", SCHOLARLY_TIMEOUT, minimum=0.5, maximum=120)
+CROSSREF_TIMEOUT = env_number("CROSSREF_TIMEOUT", SCHOLARLY_TIMEOUT, minimum=0.5, maximum=120)
+ARXIV_TIMEOUT = env_number("ARXIV_TIMEOUT", max(SCHOLARLY_TIMEOUT, 15), minimum=0.5, maximum=120)
+SEMANTIC_SCHOLAR_TIMEOUT = env_number(
+    "SEMANTIC_SCHOLAR_TIMEOUT", SCHOLARLY_TIMEOUT, minimum=0.5, maximum=120
+)
+SCHOLARLY_RETRIES = env_int("SCHOLARLY_RETRIES", 2, minimum=0, maximum=5)
+SCHOLARLY_MAX_RETRY_WAIT = env_number("SCHOLARLY_MAX_RETRY_WAIT", 20, minimum=0, maximum=300)
+SCHOLARLY_TOTAL_SECONDS = env_number("SCHOLARLY_TOTAL_SECONDS", 60, minimum=1, maximum=900)
+# Index answers are cached in Redis this long (a day); 0 turns the cache off.
+SCHOLARLY_CACHE_SECONDS = env_int("SCHOLARLY_CACHE_SECONDS", 86400, minimum=0, maximum=30 * 86400)
 
 # --- Logging: one JSON-ish line per record, to stdout --------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()

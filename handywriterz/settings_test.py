@@ -27,6 +27,15 @@ if os.environ.get("TEST_PROVIDERS_FROM_ENV") != "1":
     ):
         os.environ[_name] = ""
 
+# No test may reach a scholarly index either: scholarly search is off in tests and the indexes'
+# keys are dropped. A test that exercises it turns it on (`settings.SCHOLARLY_SEARCH = True`) and
+# fakes the indexes' HTTP with recorded bodies (tests/scholarly/); a worker started by an e2e test
+# against replayed indexes says so with TEST_SCHOLARLY_FROM_ENV=1 and sets the *_URL settings.
+if os.environ.get("TEST_SCHOLARLY_FROM_ENV") != "1":
+    os.environ["SCHOLARLY_SEARCH"] = "false"
+    os.environ["OPENALEX_API_KEY"] = ""
+    os.environ["SEMANTIC_SCHOLAR_API_KEY"] = ""
+
 from handywriterz.settings import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from apps.scholarly import arxiv, crossref, openalex, semantic_scholar
+from apps.scholarly.ranking import dedupe, rank, tokens
+from apps.scholarly.records import Record
+from tests.scholarly.conftest import fixture_bytes, fixture_json
+
+
+def _openalex() -> Record:
+    return openalex.parse_page(fixture_json("openalex_works_search_state_of_oa.json"))[0]
+
+
+def _arxiv() -> list[Record]:
+    return arxiv.parse_feed(fixture_bytes("arxiv_query_testing.xml"))
+
+
+def _s2() -> list[Record]:
+    return [
+        semantic_scholar.parse_paper(p)
+        for p in fixture_json("semantic_scholar_paper_search_turing.json")["data"]
+    ]
+
+
+def _crossref() -> list[Record]:
+    return [
+        crossref.parse_work(i)
+        for i in fixture_json("crossref_works_query_boettiger.json")["message"]["items"]
+    ]
+
+
+def test_the_same_doi_from_two_indexes_is_one_work_with_the_richer_metadata():
+    rich = _openalex()
+    # The same work as a leaner index reports it: DOI in other case, no abstract, no pages, fewer
+    # citations (what Crossref answers for a work whose publisher deposits no abstract).
+    lean = Record(
+        index="crossref",
+        index_id="10.7717/PEERJ.4375",
+        title=(
+            "The state of OA: a large-scale analysis of the prevalence and impact of Open Access "
+            "articles"
+        ),
+        authors=({"family": "Piwowar", "given": "Heather"},),
+        year=2018,
+        doi="10.7717/peerj.4375",
+        container="PeerJ",
+        citation_count=1200,
+    )
+    [merged] = dedupe([lean, rich])
+    assert merged.index == "openalex"  # the richer record is the base
+    assert merged.found_in == ("crossref", "openalex")
+    assert merged.abstract == rich.abstract
+    assert merged.pages == "e4375"
+    assert merged.citation_count == 1200  # the highest count any index reports
+
+
+def test_a_preprint_and_its_journal_version_merge_and_the_journal_doi_wins():
+    preprint = next(r for r in _s2() if r.arxiv_id == "2503.23674")  # DataCite DOI only
+    from_arxiv = Record(
+        index="arxiv",
+        index_id="2503.23674",
+        title=preprint.title,
+        authors=preprint.authors,
+        year=2025,
+        doi="10.1234/journal.version",  # the journal DOI the authors gave arXiv
+        arxiv_id="2503.23674",
+        abstract=preprint.abstract,
+        oa_url="https://arxiv.org/pdf/2503.23674v1",
+    )
+    [merged] = dedupe([preprint, from_arxiv])
+    assert merged.doi == "10.1234/journal.version"
+    assert set(merged.found_in) == {"arxiv", "semantic_scholar"}
+
+
+def test_without_a_shared_doi_title_first_author_and_year_identify_a_work():
+    journal = _crossref()[0]  # "The forecast trap", Boettiger, 2022
+    twin = Record(
+        index="semantic_scholar",
+        index_id="s2",
+        title="The Forecast Trap.",
+        authors=({"family": "Boettiger", "given": "C."},),
+        year=2022,
+        oa_url="https://example.org/forecast-trap.pdf",
+    )
+    [merged] = dedupe([journal, twin])
+    assert merged.doi == "10.1111/ele.14024"
+    assert merged.oa_url == "https://example.org/forecast-trap.pdf"
+    other_year = dataclasses.replace(twin, year=2019)
+    assert len(dedupe([journal, other_year])) == 2
+
+
+def test_distinct_works_from_four_indexes_stay_distinct():
+    everything = [_openalex(), *_arxiv(), *_s2(), *_crossref()]
+    assert len(dedupe(everything)) == len(everything)
+
+
+def test_retraction_in_any_copy_marks_the_merged_work():
+    clean = _openalex()
+    retracted = openalex.parse_page(fixture_json("openalex_works_search_retracted.json"))[0]
+    [merged] = dedupe(
+        [clean, dataclasses.replace(retracted, index="crossref", found_in=("crossref",))]
+    )
+    assert merged.is_retracted
+
+
+def test_ranking_puts_the_relevant_work_first_and_drops_the_unrelated():
+    records = dedupe([*_arxiv(), *_crossref()])
+    ranked = rank(records, request="ecological forecasting uncertainty decisions")
+    assert ranked[0].title.startswith("Limits to ecological forecasting: Estimating uncertainty")
+    assert ranked[1].title.startswith("Measurement uncertainty matters: ecological management")
+    # Every record left shares a term with the request; the software-testing preprints do not.
+    assert len(ranked) == 5
+    assert all(r.index == "crossref" for r in ranked)
+    assert len(rank(records, request="software testing", top=3)) == 3
+
+
+def test_citations_and_recency_break_ties_in_relevance():
+    year = datetime.date.today().year
+    base = Record(
+        index="openalex",
+        index_id="a",
+        title="Coral reef bleaching",
+        abstract="",
+        year=year - 20,
+        citation_count=5,
+    )
+    cited = dataclasses.replace(base, index_id="b", citation_count=5000)
+    recent = dataclasses.replace(base, index_id="c", year=year)
+    ranked = rank([base, cited, recent], request="coral reef bleaching")
+    assert ranked[-1].index_id == "a"
+    assert {ranked[0].index_id, ranked[1].index_id} == {"b", "c"}
+
+
+def test_tokens_fold_plurals_and_drop_function_words():
+    assert tokens("The Studies of Algorithms and the class") == ["study", "algorithm", "class"]
