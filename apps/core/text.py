@@ -215,3 +215,21 @@ def topic_phrase(prompt: str, *, limit: int = 160) -> str:
     topic = _INSTRUCTION.sub("", first).strip() or first
     topic = topic[0].upper() + topic[1:] if topic else topic
     return topic if len(topic) <= limit else topic[: limit - 1].rstrip() + "…"
+
+
+_SEARCH_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+
+
+def search_tokens(text: str) -> list[str]:
+    """Lower-case content words with plurals folded, so 'Algorithms' matches 'algorithm': what
+    BM25 ranks passages and scholarly records on."""
+    out = []
+    for word in _SEARCH_WORD.findall(text.lower()):
+        if len(word) < 3 or word in STOPWORDS:
+            continue
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        out.append(word)
+    return out

@@ -10,26 +10,12 @@ from collections.abc import Callable, Sequence
 from rank_bm25 import BM25Okapi
 
 from apps.core.sources import Source
-from apps.core.text import STOPWORDS
+from apps.core.text import search_tokens as tokens
 from apps.files.models import TextChunk, UploadedFile, csl_name
 from apps.files.selectors import chunks_for_files, files_by_ids
 
 MAX_CHUNKS = 20_000  # chunks loaded for one ranking: the material of a very large conversation
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case content words, plurals folded, so 'Algorithms' matches 'algorithm'."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if len(word) < 3 or word in STOPWORDS:
-            continue
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-            word = word[:-1]
-        out.append(word)
-    return out
 
 
 def wait_for_files(

@@ -13,43 +13,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-import re
 from collections.abc import Iterable, Sequence
 
 from rank_bm25 import BM25Okapi
 
+from apps.core.text import search_tokens as tokens
 from apps.scholarly.records import ARXIV_DOI_PREFIX, Record
 
 W_RELEVANCE = 0.6
 W_RECENCY = 0.2
 W_CITATIONS = 0.2
 RECENCY_HORIZON_YEARS = 25  # a work this old or older gets no recency credit
-
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
-# Function words carry no topic; kept here because scholarly sits below the text helpers' app.
-_STOPWORDS = frozenset(
-    {
-        *("a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "do", "does", "for"),
-        *("from", "has", "have", "how", "in", "into", "is", "it", "its", "not", "of", "on"),
-        *("or", "our", "than", "that", "the", "their", "them", "these", "they", "this"),
-        *("those", "to", "was", "we", "were", "what", "when", "which", "who", "why", "will"),
-        *("with", "within", "without"),
-    }
-)
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case content words with plurals folded, so 'Algorithms' matches 'algorithm'."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if len(word) < 3 or word in _STOPWORDS:
-            continue
-        if word.endswith("ies") and len(word) > 4:
-            word = word[:-3] + "y"
-        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-            word = word[:-1]
-        out.append(word)
-    return out
 
 
 def dedupe(records: Iterable[Record]) -> list[Record]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from apps.files.research import rank_sources, tokens
+from apps.core.text import search_tokens as tokens
+from apps.files.research import rank_sources
 from tests.files.builders import make_docx, make_pdf, store_ready
 
 NOTES = (
