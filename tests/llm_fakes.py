@@ -1,5 +1,5 @@
 """HTTP-level fakes of the model providers, replaying their real streaming wire formats
-(built in tests/fakes/wire.py, which names the recordings they follow).
+(built in tests/fakes/wire/, which names the recordings they follow).
 
 Served through respx (see tests/respx_httpcore2.py), so the SDKs run unmodified and only the
 socket is replaced. For a real server speaking the same formats, see tests/fakes/llm_server.py.

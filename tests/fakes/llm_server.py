@@ -5,7 +5,8 @@ and Anthropic Messages (`POST /v1/messages`), and lists its models (`GET /v1/mod
 The model name picks the behaviour: `fake-<behaviour>`, optionally followed by `@<anything>` so
 that each provider can list its own copy of every behaviour (model names must be unique across
 providers): `fake-obeys` (OpenAI), `fake-obeys@anthropic`, `fake-obeys@compatible`. See
-tests/fakes/behaviours.py for what each behaviour writes and the prompt contract it reads.
+tests/fakes/behaviours.py for what each behaviour writes, tests/fakes/prompt.py for the prompt
+contract it reads.
 
 In tests: the session fixture `fake_llm` (tests/conftest.py). By hand, next to `make run`:
 
@@ -20,27 +21,15 @@ import argparse
 import hashlib
 import json
 import random
-import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 
-from tests.fakes import behaviours
-from tests.fakes.wire import (
-    SSE_HEADERS,
-    ResponsesStream,
-    anthropic_delta,
-    anthropic_finish,
-    anthropic_start,
-    openai_chunk,
-    openai_usage_chunk,
-    sse_data,
-    tokens_for,
-)
+from tests.fakes import behaviours, prompt, streams
+from tests.fakes.wire import SSE_HEADERS
 
 Provider = Literal["openai", "anthropic", "compatible"]
 PROVIDERS: tuple[Provider, ...] = ("openai", "anthropic", "compatible")
@@ -78,36 +67,6 @@ class Recorded:
     body: dict[str, Any] = field(repr=False)
 
 
-def _text(content: Any) -> str:
-    """A message's text, whether a string or a list of content parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "\n".join(
-            part.get("text", "") if isinstance(part, dict) else str(part) for part in content
-        )
-    return ""
-
-
-def _prompts(path: str, body: dict[str, Any]) -> tuple[str, str]:
-    """(system prompt, last user message) of a request in any of the three formats."""
-    if path.endswith("/responses"):
-        given = body.get("input", "")
-        if isinstance(given, list):
-            items = [i for i in given if isinstance(i, dict) and i.get("role") == "user"]
-            given = items[-1].get("content", "") if items else ""
-        return _text(body.get("instructions") or ""), _text(given)
-    messages = [m for m in body.get("messages", []) if isinstance(m, dict)]
-    texts = [_text(m.get("content")) for m in messages if m.get("role") == "user"]
-    if path.endswith("/messages"):
-        system = _text(body.get("system") or "")
-    else:
-        system = "\n".join(
-            _text(m.get("content")) for m in messages if m.get("role") in ("system", "developer")
-        )
-    return system, texts[-1] if texts else ""
-
-
 class _Handler(BaseHTTPRequestHandler):
     server: FakeLLMServer._HTTPServer
     # HTTP/1.0: a streamed body ends when the connection closes, as a proxy-less SSE answer may.
@@ -142,8 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             return self._error(400, "invalid_request_error", "The body is not JSON.")
         model = str(body.get("model", ""))
-        system, user = _prompts(path, body)
-        ask = behaviours.parse(system, user)
+        system, user = streams.prompts_of(path, body)
+        ask = prompt.parse(system, user)
         behaviour = behaviour_of(model)
         self.server.owner.record(
             Recorded(
@@ -171,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
             limited = False
         else:
             text = behaviours.write(behaviour, ask, rng)
-            text, limited = _within_limit(text, _max_tokens(path, body))
+            text, limited = streams.within_limit(text, streams.max_tokens_of(body))
             pieces = behaviours.deltas(text, rng)
             delay = self.server.owner.delta_seconds
         self.send_response(200)
@@ -179,11 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        wire = {
-            "/v1/chat/completions": _chat,
-            "/v1/responses": _responses,
-            "/v1/messages": _messages,
-        }[path]
+        wire = streams.WIRES[path]
 
         def pause() -> None:
             if delay:
@@ -214,85 +169,6 @@ class _Handler(BaseHTTPRequestHandler):
             )
         error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
         return self._json(status, {"error": error})
-
-
-def _max_tokens(path: str, body: dict[str, Any]) -> int | None:
-    for name in ("max_output_tokens", "max_completion_tokens", "max_tokens"):
-        value = body.get(name)
-        if isinstance(value, int):
-            return value
-    return None
-
-
-def _within_limit(text: str, max_tokens: int | None) -> tuple[str, bool]:
-    """As a real model does, stop at the token limit (~1.3 tokens a word): mid-sentence."""
-    if max_tokens is None or tokens_for(text) <= max_tokens:
-        return text, False
-    keep = max(1, int((max_tokens - 1) / 1.3))
-    ends = [m.end() for m in re.finditer(r"\S+", text)]
-    return text[: ends[min(keep, len(ends)) - 1]], True
-
-
-def _chat(
-    model: str,
-    body: dict[str, Any],
-    pieces: list[str],
-    *,
-    tokens_in: int,
-    limited: bool,
-    pause: Callable[[], None],
-) -> Iterator[bytes]:
-    text = ""
-    yield sse_data(openai_chunk(role=True, model=model))
-    for piece in pieces:
-        text += piece
-        yield sse_data(openai_chunk(content=piece, model=model))
-        pause()
-    yield sse_data(openai_chunk(finish="length" if limited else "stop", model=model))
-    if (body.get("stream_options") or {}).get("include_usage"):
-        yield sse_data(openai_usage_chunk(tokens_in, tokens_for(text), model=model))
-    yield sse_data("[DONE]")
-
-
-def _responses(
-    model: str,
-    body: dict[str, Any],
-    pieces: list[str],
-    *,
-    tokens_in: int,
-    limited: bool,
-    pause: Callable[[], None],
-) -> Iterator[bytes]:
-    stream = ResponsesStream(
-        model=model,
-        instructions=body.get("instructions"),
-        max_output_tokens=body.get("max_output_tokens"),
-    )
-    yield from stream.start()
-    for piece in pieces:
-        yield stream.delta(piece)
-        pause()
-    yield from stream.finish(
-        tokens_in=tokens_in, incomplete="max_output_tokens" if limited else None
-    )
-
-
-def _messages(
-    model: str,
-    body: dict[str, Any],
-    pieces: list[str],
-    *,
-    tokens_in: int,
-    limited: bool,
-    pause: Callable[[], None],
-) -> Iterator[bytes]:
-    yield from anthropic_start(tokens_in=tokens_in, model=model)
-    for piece in pieces:
-        yield anthropic_delta(piece)
-        pause()
-    yield from anthropic_finish(
-        tokens_out=tokens_for("".join(pieces)), stop_reason="max_tokens" if limited else "end_turn"
-    )
 
 
 class FakeLLMServer:

@@ -1,5 +1,5 @@
 """OpenAI's own API through the Responses API, faked at the HTTP level in its recorded wire format
-(tests/fakes/wire.py)."""
+(tests/fakes/wire/)."""
 
 from __future__ import annotations
 
