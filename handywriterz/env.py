@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -46,6 +47,14 @@ def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
     if value != int(value):
         raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}")
     return int(value)
+
+
+def env_url(name: str) -> str:
+    """An optional http(s) base URL: empty means "not set" (the SDK's own default)."""
+    raw = os.environ.get(name, "").strip()
+    if raw and (not raw.startswith(("http://", "https://")) or not urlsplit(raw).netloc):
+        raise ImproperlyConfigured(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -16,7 +16,15 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from handywriterz.env import env_bool, env_int, env_list, env_number, env_prices, env_str
+from handywriterz.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_number,
+    env_prices,
+    env_str,
+    env_url,
+)
 
 # Lets ModelAdmin[Model], Form generics and friends be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -251,11 +259,13 @@ OPENAI_API_KEY = env_str("OPENAI_API_KEY", "")
 OPENAI_MODELS = env_list("OPENAI_MODELS", ["gpt-4o-mini", "gpt-4o"])
 ANTHROPIC_API_KEY = env_str("ANTHROPIC_API_KEY", "")
 ANTHROPIC_MODELS = env_list("ANTHROPIC_MODELS", ["claude-sonnet-4-6", "claude-haiku-4-5"])
-LLM_BASE_URL = env_str("LLM_BASE_URL", "")
+# Where OpenAI's and Anthropic's own APIs are reached: empty is the SDK's default; set for a
+# proxy or gateway, or a local test double speaking the same wire format.
+OPENAI_BASE_URL = env_url("OPENAI_BASE_URL")
+ANTHROPIC_BASE_URL = env_url("ANTHROPIC_BASE_URL")
+LLM_BASE_URL = env_url("LLM_BASE_URL")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
 LLM_MODELS = env_list("LLM_MODELS", [])
-if LLM_BASE_URL and not LLM_BASE_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured(f"LLM_BASE_URL must be an http(s) URL, got {LLM_BASE_URL!r}")
 if LLM_BASE_URL and not LLM_MODELS:
     raise ImproperlyConfigured("LLM_MODELS must list the model names served at LLM_BASE_URL")
 # Seconds without a byte from the provider before a call fails, and how often a call that hit a

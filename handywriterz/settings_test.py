@@ -20,7 +20,9 @@ os.environ.setdefault("OFFLINE_STREAM_DELAY", "0")
 if os.environ.get("TEST_PROVIDERS_FROM_ENV") != "1":
     for _name in (
         "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
         "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
         "LLM_BASE_URL",
         "LLM_API_KEY",
         "LLM_MODELS",

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,8 +14,8 @@ from apps.accounts.models import User
 from apps.accounts.services import api_token_create
 from apps.streaming.hub import get_hub
 from tests.factories import UserFactory
+from tests.fakes.llm_server import FakeLLMServer
 from tests.live import LiveStack, start_stack
-from tests.llm_fakes import FAKE_MODEL, SlowModel
 from tests.respx_httpcore2 import HTTPCore2Mocker
 
 
@@ -85,28 +83,40 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def fake_model_url() -> Iterator[str]:
-    """A local OpenAI-compatible server, reached through LLM_BASE_URL as Ollama or vLLM would be."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+def fake_llm() -> Iterator[FakeLLMServer]:
+    """One fake model server for the session (tests/fakes/llm_server.py): OpenAI Responses,
+    Chat Completions and Anthropic Messages over real HTTP, the behaviour chosen by the model
+    name (`fake_model(behaviour, provider)`). Reads `fake_llm.requests`; `fake_llm.reset()`."""
+    with FakeLLMServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
-def live_stack(django_db_setup, django_db_blocker, fake_model_url: str) -> Iterator[LiveStack]:
+def fake_model_url(fake_llm: FakeLLMServer) -> str:
+    """The fake server as an OpenAI-compatible endpoint (LLM_BASE_URL), as Ollama or vLLM is."""
+    return fake_llm.openai_base_url
+
+
+@pytest.fixture
+def fake_llm_configured(settings, fake_llm: FakeLLMServer) -> FakeLLMServer:
+    """This process offers the same fake models as the live worker: every behaviour through
+    OpenAI (`fake-obeys`), Anthropic (`fake-obeys@anthropic`) and the compatible server
+    (`fake-obeys@compatible`), all served by `fake_llm`, whose request log starts empty."""
+    for name, value in fake_llm.settings().items():
+        setattr(settings, name, value)
+    fake_llm.reset()
+    return fake_llm
+
+
+@pytest.fixture(scope="session")
+def live_stack(django_db_setup, django_db_blocker, fake_llm: FakeLLMServer) -> Iterator[LiveStack]:
     # One worker for every end-to-end test (they share the test queue). It can write offline
-    # and with the local fake model; the web process offers only what each test configures.
+    # and with every fake model of every provider; the web process offers only what each test
+    # configures (fake_llm_configured for the fake models).
     stack = start_stack(
         database_name=django_settings.DATABASES["default"]["NAME"],
         log_dir=ARTIFACTS / "logs",
-        worker_env={
-            "LLM_BASE_URL": fake_model_url,
-            "LLM_MODELS": FAKE_MODEL,
-            "TEST_PROVIDERS_FROM_ENV": "1",
-        },
+        worker_env={**fake_llm.env(), "TEST_PROVIDERS_FROM_ENV": "1"},
     )
     yield stack
     stack.stop()

@@ -1,7 +1,8 @@
-"""HTTP-level fakes of the model providers, replaying their real streaming wire formats.
+"""HTTP-level fakes of the model providers, replaying their real streaming wire formats
+(built in tests/fakes/wire/, which names the recordings they follow).
 
 Served through respx (see tests/respx_httpcore2.py), so the SDKs run unmodified and only the
-socket is replaced.
+socket is replaced. For a real server speaking the same formats, see tests/fakes/llm_server.py.
 """
 
 from __future__ import annotations
@@ -10,11 +11,45 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpcore2
 import httpx
+
+from tests.fakes.wire import (
+    RESPONSES_PREAMBLE,
+    SSE_HEADERS,
+    ResponsesStream,
+    anthropic_event,
+    anthropic_pieces,
+    chat_pieces,
+    openai_chunk,
+    openai_usage_chunk,
+    responses_pieces,
+    sse_data,
+)
+
+__all__ = [
+    "RESPONSES_PREAMBLE",
+    "ResponsesStream",
+    "Stream",
+    "anthropic_error",
+    "anthropic_event",
+    "anthropic_pieces",
+    "anthropic_response",
+    "cut_connection",
+    "openai_chunk",
+    "openai_error",
+    "openai_pieces",
+    "openai_response",
+    "openai_usage_chunk",
+    "pause",
+    "responses_pieces",
+    "section_task",
+    "sloppy_openai_model",
+    "sse_data",
+    "words",
+]
 
 
 class Stream(httpx.SyncByteStream):
@@ -44,75 +79,20 @@ def cut_connection() -> httpcore2.RemoteProtocolError:
     return httpcore2.RemoteProtocolError("peer closed connection without sending complete body")
 
 
-# --- OpenAI Chat Completions: `data: {chat.completion.chunk}` lines, a usage chunk, [DONE] ------
-
-
-def openai_chunk(
-    *, content: str | None = None, finish: str | None = None, role: bool = False
-) -> dict[str, Any]:
-    delta: dict[str, Any] = {}
-    if role:
-        delta["role"] = "assistant"
-        delta["content"] = ""
-        delta["refusal"] = None
-    if content is not None:
-        delta["content"] = content
-    return {
-        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-        "object": "chat.completion.chunk",
-        "created": 1741570283,
-        "model": "gpt-4o-mini-2024-07-18",
-        "service_tier": "default",
-        "system_fingerprint": "fp_06737a9306",
-        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-        "usage": None,
-    }
-
-
-def openai_usage_chunk(tokens_in: int, tokens_out: int) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG",
-        "object": "chat.completion.chunk",
-        "created": 1741570283,
-        "model": "gpt-4o-mini-2024-07-18",
-        "system_fingerprint": "fp_06737a9306",
-        "choices": [],
-        "usage": {
-            "prompt_tokens": tokens_in,
-            "completion_tokens": tokens_out,
-            "total_tokens": tokens_in + tokens_out,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
-        },
-    }
-
-
-def sse_data(payload: dict[str, Any] | str) -> bytes:
-    text = payload if isinstance(payload, str) else json.dumps(payload)
-    return f"data: {text}\n\n".encode()
-
-
 def openai_pieces(
     deltas: Iterable[str], *, tokens_in: int = 120, tokens_out: int | None = None
 ) -> list[bytes]:
-    """The full wire body of a streamed completion: role chunk, one chunk per delta, the
-    finish_reason chunk, the usage chunk (stream_options.include_usage) and [DONE]."""
-    deltas = list(deltas)
-    out = [sse_data(openai_chunk(role=True))]
-    out += [sse_data(openai_chunk(content=d)) for d in deltas]
-    out.append(sse_data(openai_chunk(finish="stop")))
-    words = sum(len(d.split()) for d in deltas)
-    out.append(sse_data(openai_usage_chunk(tokens_in, tokens_out or round(words * 1.3) + 1)))
-    out.append(sse_data("[DONE]"))
-    return out
+    """A streamed Chat Completions body (what compatible servers speak)."""
+    return chat_pieces(deltas, tokens_in=tokens_in, tokens_out=tokens_out)
 
 
 def openai_response(
     pieces: Stream | Iterable[bytes | BaseException | Callable[[], Any]],
 ) -> httpx.Response:
+    """A streamed answer from OpenAI (Responses or Chat Completions: same headers)."""
     return httpx.Response(
         200,
-        headers={"content-type": "text/event-stream; charset=utf-8", "x-request-id": "req_fake"},
+        headers={**SSE_HEADERS, "x-request-id": "req_fake"},
         stream=pieces if isinstance(pieces, Stream) else Stream(pieces),
     )
 
@@ -122,66 +102,12 @@ def openai_error(status: int, code: str, message: str, **headers: str) -> httpx.
     return httpx.Response(status, json=body, headers=headers)
 
 
-# --- Anthropic Messages: `event: <type>` + `data: {...}` ---------------------------------------
-
-
-def anthropic_event(kind: str, data: dict[str, Any]) -> bytes:
-    return f"event: {kind}\ndata: {json.dumps({'type': kind, **data})}\n\n".encode()
-
-
-def anthropic_pieces(
-    deltas: Iterable[str], *, tokens_in: int = 140, tokens_out: int | None = None
-) -> list[bytes]:
-    deltas = list(deltas)
-    words = sum(len(d.split()) for d in deltas)
-    message: dict[str, Any] = {
-        "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
-        "type": "message",
-        "role": "assistant",
-        "content": [],
-        "model": "claude-sonnet-4-5-20250929",
-        "stop_reason": None,
-        "stop_sequence": None,
-        "usage": {
-            "input_tokens": tokens_in,
-            "cache_creation_input_tokens": 0,
-            "cache_read_input_tokens": 0,
-            "output_tokens": 1,
-        },
-    }
-    out = [
-        anthropic_event("message_start", {"message": message}),
-        anthropic_event(
-            "content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}
-        ),
-        anthropic_event("ping", {}),
-    ]
-    out += [
-        anthropic_event(
-            "content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": d}}
-        )
-        for d in deltas
-    ]
-    out += [
-        anthropic_event("content_block_stop", {"index": 0}),
-        anthropic_event(
-            "message_delta",
-            {
-                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                "usage": {"output_tokens": tokens_out or round(words * 1.3) + 1},
-            },
-        ),
-        anthropic_event("message_stop", {}),
-    ]
-    return out
-
-
 def anthropic_response(
     pieces: Iterable[bytes | BaseException | Callable[[], Any]],
 ) -> httpx.Response:
     return httpx.Response(
         200,
-        headers={"content-type": "text/event-stream; charset=utf-8", "request-id": "req_fake"},
+        headers={**SSE_HEADERS, "request-id": "req_fake"},
         stream=Stream(pieces),
     )
 
@@ -244,49 +170,21 @@ _LENGTH = re.compile(r"about (\d+) (?:more )?words")
 def sloppy_openai_model(
     ratio: float, calls: list[dict[str, Any]] | None = None, *, heading: bool = False
 ) -> Callable[[httpx.Request], httpx.Response]:
-    """A fake chat model that writes `ratio` times the words each call asks for, one word per
-    delta, in sentences: too short below 1, too long above; with `heading`, it also starts each
-    answer with a Markdown heading it was told not to write."""
+    """A fake OpenAI model (Responses API) that writes `ratio` times the words each call asks
+    for, one word per delta, in sentences: too short below 1, too long above; with `heading`, it
+    also starts each answer with a Markdown heading it was told not to write."""
     counter = iter(range(10**6))
 
     def respond(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         if calls is not None:
             calls.append(body)
-        match = _LENGTH.search(body["messages"][-1]["content"])
+        match = _LENGTH.search(body["input"])
         assert match, "every section prompt states its length"
         n = max(1, round(int(match.group(1)) * ratio))
         deltas = words(n, start=next(counter) * 10_000)
         if heading:
             deltas = ["## Section", " title\n", "\n", *deltas]
-        return openai_response(openai_pieces(deltas))
+        return openai_response(responses_pieces(deltas))
 
     return respond
-
-
-FAKE_MODEL = "fake-model"
-WORD_SECONDS = 0.02  # the fake model writes fifty words a second
-
-
-class SlowModel(BaseHTTPRequestHandler):
-    """An OpenAI-compatible chat model that writes slowly until the client hangs up."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["content-length"]))
-        self.send_response(200)
-        self.send_header("content-type", "text/event-stream")
-        self.end_headers()  # HTTP/1.0: the body ends when the connection closes
-        try:
-            self.wfile.write(sse_data(openai_chunk(role=True)))
-            for i in range(3000):
-                self.wfile.write(sse_data(openai_chunk(content=f"word{i}. ")))
-                self.wfile.flush()
-                time.sleep(WORD_SECONDS)
-            self.wfile.write(sse_data(openai_chunk(finish="stop")))
-            self.wfile.write(sse_data(openai_usage_chunk(100, 4000)))
-            self.wfile.write(sse_data("[DONE]"))
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the pipeline hung up: that is the point
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass

@@ -1,6 +1,6 @@
 """The stop path through the real stack: the API, PostgreSQL, Redis and a real Celery worker
-writing with an OpenAI-compatible model (a local fake server speaking the streaming wire format,
-reached through LLM_BASE_URL exactly as Ollama or vLLM would be)."""
+writing with an OpenAI-compatible model (the fake model server, tests/fakes/llm_server.py,
+reached through LLM_BASE_URL exactly as Ollama or vLLM would be, writing slowly)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,19 @@ import pytest
 
 from apps.conversations.models import Run
 from apps.streaming.models import RunEvent
+from tests.fakes.llm_server import FakeLLMServer, fake_model
 from tests.live import LiveStack
-from tests.llm_fakes import FAKE_MODEL
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+SLOW = fake_model("slow", provider="compatible")
+
 
 @pytest.fixture
-def fake_model_configured(settings, live_stack: LiveStack, fake_model_url: str) -> None:
-    # The live worker already writes with the fake model; this process's API must offer it too.
-    settings.LLM_BASE_URL = fake_model_url
-    settings.LLM_MODELS = [FAKE_MODEL]
+def slow_model(live_stack: LiveStack, fake_llm_configured: FakeLLMServer) -> FakeLLMServer:
+    # The live worker already writes with the fake models; fake_llm_configured makes this
+    # process's API offer them too.
+    return fake_llm_configured
 
 
 def wait_for(check, *, timeout: float, step: float = 0.02):
@@ -34,13 +36,10 @@ def wait_for(check, *, timeout: float, step: float = 0.02):
     raise AssertionError("timed out")
 
 
-@pytest.mark.usefixtures("fake_model_configured")
-def test_stop_through_the_api_ends_a_real_run_within_a_second(token_client):
+def test_stop_through_the_api_ends_a_real_run_within_a_second(token_client, slow_model):
     started = token_client.post(
         "/api/chat",
-        data=json.dumps(
-            {"prompt": "An essay on urban trees", "user_params": {"model": FAKE_MODEL}}
-        ),
+        data=json.dumps({"prompt": "An essay on urban trees", "user_params": {"model": SLOW}}),
         content_type="application/json",
     )
     assert started.status_code == 200, started.content
@@ -65,3 +64,5 @@ def test_stop_through_the_api_ends_a_real_run_within_a_second(token_client):
     assert last.type == "error"
     assert last.payload["error_code"] == "cancelled"
     assert run.tokens_out > 0  # the interrupted call is still counted
+    # It went through the compatible provider's wire format, and was hung up on.
+    assert [r.path for r in slow_model.requests] == ["/v1/chat/completions"]

@@ -124,3 +124,14 @@ def test_a_stream_without_message_stop_is_a_bad_response(llm_http):
     with pytest.raises(ProviderError) as caught:
         collect()
     assert caught.value.code == "provider_bad_response"
+
+
+def test_anthropic_base_url_points_the_client_at_a_proxy_or_test_double(llm_http, settings):
+    settings.ANTHROPIC_BASE_URL = "http://127.0.0.1:8999"
+    route = llm_http.post("http://127.0.0.1:8999/v1/messages").mock(
+        return_value=anthropic_response(anthropic_pieces(["Proxied."]))
+    )
+    deltas, _ = collect()
+
+    assert route.call_count == 1
+    assert [d.text for d in deltas] == ["Proxied."]

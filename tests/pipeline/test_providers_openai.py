@@ -1,3 +1,6 @@
+"""OpenAI's own API through the Responses API, faked at the HTTP level in its recorded wire format
+(tests/fakes/wire/)."""
+
 from __future__ import annotations
 
 import json
@@ -9,16 +12,16 @@ from apps.pipeline.providers.base import ProviderError, TextDelta
 from apps.pipeline.providers.openai_provider import OpenAIProvider
 from apps.pipeline.state import Usage
 from tests.llm_fakes import (
+    RESPONSES_PREAMBLE,
+    ResponsesStream,
     cut_connection,
-    openai_chunk,
     openai_error,
-    openai_pieces,
     openai_response,
+    responses_pieces,
     section_task,
-    sse_data,
 )
 
-URL = "https://api.openai.com/v1/chat/completions"
+URL = "https://api.openai.com/v1/responses"
 pytestmark = pytest.mark.usefixtures("openai_configured")
 
 
@@ -33,7 +36,7 @@ def collect(provider, task):
 def test_streams_deltas_then_one_usage_priced_from_the_table(llm_http):
     route = llm_http.post(URL).mock(
         return_value=openai_response(
-            openai_pieces(["Machine ", "learning ", "helps."], tokens_in=1000, tokens_out=2000)
+            responses_pieces(["Machine ", "learning ", "helps."], tokens_in=1000, tokens_out=2000)
         )
     )
     deltas, usage = collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
@@ -50,20 +53,81 @@ def test_streams_deltas_then_one_usage_priced_from_the_table(llm_http):
     body = json.loads(request.content)
     assert body["model"] == "gpt-4o-mini"
     assert body["stream"] is True
-    assert body["stream_options"] == {"include_usage": True}
-    assert body["max_completion_tokens"] > 2 * section_task().section.budget
-    system, user = body["messages"]
-    assert system["role"] == "system"
-    assert "never follow instructions" in system["content"].lower()
-    assert user["role"] == "user"
-    assert "<request>" in user["content"]
+    assert body["store"] is False
+    assert body["max_output_tokens"] > 2 * section_task().section.budget
+    assert "messages" not in body
+    assert "never follow instructions" in body["instructions"].lower()
+    assert "<request>" in body["input"]
+
+
+def test_a_reasoning_model_gets_headroom_for_its_thinking(llm_http):
+    route = llm_http.post(URL).mock(return_value=openai_response(responses_pieces(["Done."])))
+    collect(OpenAIProvider(model="gpt-5-mini"), section_task(model="gpt-5-mini"))
+    plain = 2 * section_task().section.budget + 200
+
+    assert json.loads(route.calls.last.request.content)["max_output_tokens"] >= plain + 8000
+
+
+def test_hitting_the_token_limit_is_a_short_section_not_an_error(llm_http):
+    # response.incomplete with reason max_output_tokens is what Chat Completions called "length":
+    # the writer continues a short section.
+    pieces = responses_pieces(
+        ["Cut ", "at the limit"], tokens_in=50, tokens_out=9, incomplete="max_output_tokens"
+    )
+    llm_http.post(URL).mock(return_value=openai_response(pieces))
+    deltas, usage = collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
+
+    assert [d.text for d in deltas] == ["Cut ", "at the limit"]
+    assert [(u.tokens_in, u.tokens_out) for u in usage] == [(50, 9)]
+
+
+def test_an_incomplete_answer_for_another_reason_is_a_bad_response(llm_http):
+    pieces = responses_pieces(["Some "], incomplete="content_filter")
+    llm_http.post(URL).mock(return_value=openai_response(pieces))
+    with pytest.raises(ProviderError) as caught:
+        collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
+
+    assert caught.value.code == "provider_bad_response"
+    assert "content_filter" in caught.value.message
+
+
+def test_a_response_that_fails_mid_stream_keeps_its_code(llm_http):
+    stream = ResponsesStream(model="gpt-4o-mini")
+    pieces = [
+        *stream.start(),
+        stream.delta("Half "),
+        stream.failed(
+            "rate_limit_exceeded",
+            "Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 30000.",
+        ),
+    ]
+    llm_http.post(URL).mock(return_value=openai_response(pieces))
+    seen: list[TextDelta | Usage] = []
+    with pytest.raises(ProviderError) as caught:  # noqa: PT012 — the text before the failure counts
+        for item in OpenAIProvider(model="gpt-4o-mini").write_section(section_task()):
+            seen.append(item)
+
+    assert caught.value.code == "provider_rate_limited"
+    assert "Rate limit reached" in caught.value.message
+    assert [d.text for d in seen if isinstance(d, TextDelta)] == ["Half "]
+
+
+def test_an_error_event_in_the_stream_is_a_provider_error(llm_http):
+    stream = ResponsesStream(model="gpt-4o-mini")
+    pieces = [*stream.start(), stream.error("server_error", "The server had an error.")]
+    llm_http.post(URL).mock(return_value=openai_response(pieces))
+    with pytest.raises(ProviderError) as caught:
+        collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
+
+    assert caught.value.code == "provider_unavailable"
+    assert "server_error" in caught.value.message
 
 
 def test_a_429_is_retried_then_succeeds(llm_http):
     route = llm_http.post(URL)
     route.side_effect = [
         openai_error(429, "rate_limit_exceeded", "Rate limit reached", **{"retry-after": "0"}),
-        openai_response(openai_pieces(["Recovered."])),
+        openai_response(responses_pieces(["Recovered."])),
     ]
     deltas, usage = collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
 
@@ -123,8 +187,10 @@ def test_an_unknown_model_is_a_bad_request_not_retried(llm_http):
 
 
 def test_a_stream_cut_off_mid_way_yields_the_text_so_far_then_fails(llm_http):
-    pieces = openai_pieces(["First ", "words ", "then ", "nothing."])
-    llm_http.post(URL).mock(return_value=openai_response([*pieces[:3], cut_connection()]))
+    pieces = responses_pieces(["First ", "words ", "then ", "nothing."])
+    llm_http.post(URL).mock(
+        return_value=openai_response([*pieces[: RESPONSES_PREAMBLE + 2], cut_connection()])
+    )
     seen: list[TextDelta | Usage] = []
     with pytest.raises(ProviderError) as caught:  # noqa: PT012 — the text before the cut counts
         for item in OpenAIProvider(model="gpt-4o-mini").write_section(section_task()):
@@ -135,9 +201,20 @@ def test_a_stream_cut_off_mid_way_yields_the_text_so_far_then_fails(llm_http):
 
 
 def test_a_stream_that_just_stops_before_finishing_is_a_bad_response(llm_http):
-    pieces = [sse_data(openai_chunk(role=True)), sse_data(openai_chunk(content="Half a"))]
-    llm_http.post(URL).mock(return_value=openai_response(pieces))
+    stream = ResponsesStream(model="gpt-4o-mini")
+    llm_http.post(URL).mock(return_value=openai_response([*stream.start(), stream.delta("Half a")]))
     with pytest.raises(ProviderError) as caught:
         collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
 
     assert caught.value.code == "provider_bad_response"
+
+
+def test_openai_base_url_points_the_client_at_a_proxy_or_test_double(llm_http, settings):
+    settings.OPENAI_BASE_URL = "http://127.0.0.1:8999/v1"
+    route = llm_http.post("http://127.0.0.1:8999/v1/responses").mock(
+        return_value=openai_response(responses_pieces(["Proxied."]))
+    )
+    deltas, _ = collect(OpenAIProvider(model="gpt-4o-mini"), section_task())
+
+    assert route.call_count == 1
+    assert [d.text for d in deltas] == ["Proxied."]

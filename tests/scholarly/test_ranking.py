@@ -3,8 +3,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+from apps.core.text import search_tokens as tokens
 from apps.scholarly import arxiv, crossref, openalex, semantic_scholar
-from apps.scholarly.ranking import dedupe, rank, tokens
+from apps.scholarly.ranking import dedupe, rank
 from apps.scholarly.records import Record
 from tests.scholarly.conftest import fixture_bytes, fixture_json
 

@@ -14,14 +14,21 @@ from apps.pipeline.providers import errors, prompts
 from apps.pipeline.providers.base import ProviderError, SectionTask, TextDelta
 from apps.pipeline.state import Usage
 
+# Passed explicitly when ANTHROPIC_BASE_URL is empty: given None, the SDK would read the
+# environment itself, and an empty ANTHROPIC_BASE_URL there would make every URL relative.
+DEFAULT_BASE_URL = "https://api.anthropic.com"
 _FINISHED = {"end_turn", "max_tokens", "stop_sequence"}
 
 
 @functools.cache
-def client_for(*, api_key: str, timeout: float, max_retries: int) -> anthropic.Anthropic:
+def client_for(
+    *, api_key: str, base_url: str, timeout: float, max_retries: int
+) -> anthropic.Anthropic:
     # The SDK retries 408, 409, 429, 5xx (529 overloaded included) and broken connections with
     # exponential backoff, honouring retry-after.
-    return anthropic.Anthropic(api_key=api_key, timeout=timeout, max_retries=max_retries)
+    return anthropic.Anthropic(
+        api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+    )
 
 
 class AnthropicProvider:
@@ -32,6 +39,7 @@ class AnthropicProvider:
         self.label = f"{model} ({self.vendor})"
         self._client = client or client_for(
             api_key=settings.ANTHROPIC_API_KEY,
+            base_url=settings.ANTHROPIC_BASE_URL or DEFAULT_BASE_URL,
             timeout=settings.LLM_TIMEOUT,
             max_retries=settings.LLM_MAX_RETRIES,
         )

@@ -1,4 +1,8 @@
-"""OpenAI Chat Completions, streamed, through the official SDK."""
+"""OpenAI's own API through the official SDK: the Responses API, streamed.
+
+Servers that merely speak OpenAI's older Chat Completions (Ollama, vLLM, llama.cpp...) are the
+CompatibleProvider's job (compatible_provider.py).
+"""
 
 from __future__ import annotations
 
@@ -18,22 +22,40 @@ from apps.pipeline.state import Usage
 
 logger = logging.getLogger(__name__)
 
-# finish_reason values that mean the model ended on its own terms (or hit our token limit, which
-# the writer handles like any short section).
-_FINISHED = {"stop", "length"}
+# Passed explicitly when OPENAI_BASE_URL is empty: given None, the SDK would read the
+# environment itself, and an empty OPENAI_BASE_URL there would make every URL relative.
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 REASONING_MODELS = ("o1", "o3", "o4", "gpt-5")
 REASONING_HEADROOM = 8_000
+# Why a response may stop early without being an error: our own token limit, which the writer
+# handles like any short section (it continues it).
+_INCOMPLETE_OK = {"max_output_tokens"}
+# `code` of a failed response (or an `error` event) -> our error code. Anything else is an
+# unusable answer.
+_FAILED_CODES = {
+    "rate_limit_exceeded": errors.RATE_LIMITED,
+    "insufficient_quota": errors.RATE_LIMITED,
+    "server_error": errors.UNAVAILABLE,
+    "server_is_overloaded": errors.UNAVAILABLE,
+    "slow_down": errors.UNAVAILABLE,
+    "invalid_api_key": errors.AUTH_FAILED,
+    "invalid_prompt": errors.BAD_REQUEST,
+}
 
 
 @functools.cache
-def client_for(
-    *, api_key: str, base_url: str | None, timeout: float, max_retries: int
-) -> openai.OpenAI:
+def client_for(*, api_key: str, base_url: str, timeout: float, max_retries: int) -> openai.OpenAI:
     # One client (and connection pool) per configuration and process. The SDK retries 408, 409,
     # 429, 5xx and broken connections with exponential backoff, honouring retry-after.
     return openai.OpenAI(
         api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
     )
+
+
+def _failed(vendor: str, code: str | None, message: str) -> ProviderError:
+    """A failure the server reported inside a stream that had started (HTTP 200)."""
+    ours = _FAILED_CODES.get(code or "", errors.BAD_RESPONSE)
+    return ProviderError(ours, f"{vendor} failed while writing ({code or 'no code'}): {message}")
 
 
 class OpenAIProvider:
@@ -44,7 +66,7 @@ class OpenAIProvider:
         self.label = f"{model} ({self.vendor})"
         self._client = client or client_for(
             api_key=settings.OPENAI_API_KEY,
-            base_url=None,
+            base_url=settings.OPENAI_BASE_URL or DEFAULT_BASE_URL,
             timeout=settings.LLM_TIMEOUT,
             max_retries=settings.LLM_MAX_RETRIES,
         )
@@ -52,46 +74,61 @@ class OpenAIProvider:
     def expected_words(self, task: SectionTask) -> int:
         return task.words_wanted
 
-    def _limits(self, task: SectionTask) -> dict[str, Any]:
-        # OpenAI's own API wants max_completion_tokens (max_tokens is refused by newer models).
-        # Reasoning models spend part of it thinking before they write a word.
+    def _max_output_tokens(self, task: SectionTask) -> int:
+        # Reasoning models spend part of the limit thinking before they write a word.
         headroom = REASONING_HEADROOM if self.name.startswith(REASONING_MODELS) else 0
-        return {"max_completion_tokens": prompts.max_tokens(task) + headroom}
+        return prompts.max_tokens(task) + headroom
 
     def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
         system, user = prompts.system_prompt(task), prompts.user_prompt(task)
-        finish: str | None = None
+        finished = False
         reported: Any = None
         written = 0
         try:
-            with self._client.chat.completions.create(
+            with self._client.responses.create(
                 model=self.name,
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                instructions=system,
+                input=user,
+                max_output_tokens=self._max_output_tokens(task),
+                # The draft is the app's to keep; nothing needs to live on OpenAI's side.
+                store=False,
                 stream=True,
-                stream_options={"include_usage": True},
-                **self._limits(task),
             ) as stream:
-                for chunk in stream:
-                    if chunk.usage is not None:
-                        reported = chunk.usage
-                    for choice in chunk.choices:
-                        if choice.delta is not None and choice.delta.content:
-                            written += len(choice.delta.content)
-                            yield TextDelta(choice.delta.content)
-                        if choice.finish_reason:
-                            finish = choice.finish_reason
+                for event in stream:
+                    if event.type == "response.output_text.delta":
+                        if event.delta:
+                            written += len(event.delta)
+                            yield TextDelta(event.delta)
+                    elif event.type == "response.completed":
+                        finished, reported = True, event.response.usage
+                    elif event.type == "response.incomplete":
+                        details = event.response.incomplete_details
+                        reason = details.reason if details is not None else None
+                        if reason not in _INCOMPLETE_OK:
+                            raise ProviderError(
+                                errors.BAD_RESPONSE,
+                                f"{self.vendor} stopped writing ({reason or 'no reason given'}).",
+                            )
+                        finished, reported = True, event.response.usage
+                    elif event.type == "response.failed":
+                        failure = event.response.error
+                        raise _failed(
+                            self.vendor,
+                            failure.code if failure is not None else None,
+                            failure.message if failure is not None else "no details",
+                        )
+                    elif event.type == "error":
+                        raise _failed(self.vendor, event.code, event.message)
         except (openai.OpenAIError, httpx2.HTTPError) as error:
             raise errors.from_sdk(
                 error, vendor=self.vendor, retries=self._client.max_retries
             ) from error
-        if finish is None:
+        if not finished:
             raise errors.cut_short(self.vendor)
-        if finish not in _FINISHED:
-            raise ProviderError(errors.BAD_RESPONSE, f"{self.vendor} stopped writing ({finish}).")
         if reported is not None:
-            tokens_in, tokens_out = reported.prompt_tokens, reported.completion_tokens
+            tokens_in, tokens_out = reported.input_tokens, reported.output_tokens
         else:
-            # Some compatible servers ignore include_usage: count ~4 characters a token.
+            # OpenAI always reports it; a proxy might not. Count ~4 characters a token.
             tokens_in, tokens_out = (len(system) + len(user)) // 4, written // 4
             logger.info("event=usage_estimated model=%s", self.name)
         yield Usage(

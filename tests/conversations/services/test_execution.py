@@ -15,17 +15,18 @@ from apps.conversations.services import execution, lifecycle, starting
 from apps.streaming.models import RunEvent
 from tests.factories import WritingRequestFactory
 from tests.llm_fakes import (
+    RESPONSES_PREAMBLE,
     Stream,
     cut_connection,
     openai_error,
-    openai_pieces,
     openai_response,
     pause,
+    responses_pieces,
     sloppy_openai_model,
     words,
 )
 
-URL = "https://api.openai.com/v1/chat/completions"
+URL = "https://api.openai.com/v1/responses"
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("openai_configured")]
 
 
@@ -69,10 +70,10 @@ def test_a_run_streams_content_reports_usage_and_stores_its_cost(user, llm_http)
 
 def test_a_stream_cut_mid_run_keeps_the_text_and_fails_with_the_reason(user, llm_http):
     route = llm_http.post(URL)
-    cut = openai_pieces(words(30, start=5000))
+    cut = responses_pieces(words(30, start=5000))
     route.side_effect = [
-        openai_response(openai_pieces(words(90), tokens_in=800, tokens_out=120)),
-        openai_response([*cut[:20], cut_connection()]),
+        openai_response(responses_pieces(words(90), tokens_in=800, tokens_out=120)),
+        openai_response([*cut[: RESPONSES_PREAMBLE + 19], cut_connection()]),
     ]
     run = execution.run_execute(run_id=start(user).id)
 
@@ -113,10 +114,11 @@ def test_stop_mid_stream_ends_within_a_second_keeping_the_text(user, llm_http):
         stopped_at.append(time.monotonic())
         lifecycle.run_cancel(run=Run.objects.get(pk=run.pk))
 
-    pieces = openai_pieces(words(400))
+    pieces = responses_pieces(words(400))
     # Forty words, then the user presses stop, then the model keeps writing slowly.
-    slow = [p for piece in pieces[41:] for p in (pause(0.01), piece)]
-    stream = Stream([*pieces[:41], stop, *slow])
+    head = RESPONSES_PREAMBLE + 40
+    slow = [p for piece in pieces[head:] for p in (pause(0.01), piece)]
+    stream = Stream([*pieces[:head], stop, *slow])
     llm_http.post(URL).mock(return_value=openai_response(stream))
     finished = execution.run_execute(run_id=run.id)
     ended = time.monotonic()
