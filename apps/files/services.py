@@ -7,7 +7,7 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -21,7 +21,6 @@ from apps.conversations.models import Conversation
 from apps.conversations.types import WritingRequest
 from apps.files.errors import ExtractionTimeout, FileProblem
 from apps.files.extraction import Extraction, extract
-from apps.files.forms import EntryForm
 from apps.files.inspection import Inspected
 from apps.files.limits import time_limit
 from apps.files.models import LibraryEntry, TextChunk, UploadedFile
@@ -253,8 +252,28 @@ def file_fail_from_task(*, file_id: uuid.UUID, reason: str) -> None:
         _fail(file, "extraction_failed", f"{file.original_name}: {reason}")
 
 
-def entry_save(*, form: EntryForm) -> LibraryEntry:
-    """Save corrected metadata (what citations are built from)."""
-    entry = form.save()
+# The details besides title, authors and year that a writer may correct.
+ENTRY_DETAILS = frozenset({"csl_type", "container_title", "publisher", "doi", "url"})
+
+
+def entry_update(
+    *,
+    entry: LibraryEntry,
+    title: str,
+    authors: list[dict[str, str]],
+    year: int | None,
+    details: Mapping[str, str] | None = None,
+) -> LibraryEntry:
+    """Save a writer's corrections to a work's metadata, what its citations are built from.
+    `details` may only name ENTRY_DETAILS."""
+    unknown = set(details or {}) - ENTRY_DETAILS
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    entry.title = title
+    entry.authors = authors
+    entry.year = year
+    for name, value in (details or {}).items():
+        setattr(entry, name, value)
+    entry.save(update_fields=["title", "authors", "year", *(details or {})])
     logger.info("event=entry_updated entry_id=%s", entry.pk)
     return entry
