@@ -208,14 +208,25 @@ class Citer:
         return patterns
 
 
+# "(Table 2)" is a cross-reference, not an MLA citation of an author called Table.
+_NOT_AUTHORS = (
+    "Appendix", "Box", "Chapter", "Chart", "Day", "Eq", "Equation", "Exhibit", "Experiment",
+    "Fig", "Figure", "Grade", "Group", "Item", "Level", "Model", "Note", "Page", "Part",
+    "Phase", "Question", "Round", "Section", "Stage", "Step", "Study", "Table", "Trial",
+    "Type", "Version", "Wave", "Week", "Year",
+)  # fmt: skip
 # Text that looks like a citation in each family of styles, to find ones that match no source.
 _LOOKS_LIKE = {
     "numeric": re.compile(r"\[\d+(?:[,–-][^\]\n]{0,40})?\]"),
     "author_date": re.compile(
         r"\((?=[^()\n]*[A-Z])[^()\n]{0,120}?(?:1[5-9]\d\d|20\d\d)[a-z]?(?:,[^()\n]{0,40})?\)|\([^()\n]{0,120}?n\.\s?d\.[^()\n]{0,40}\)"
     ),
+    # MLA names a title only for a second work by the same author: "(Smith 12)", "(Smith and
+    # Jones 4–5)", "(Smith et al. 3)", or with the title "(Smith, “Title” 12)".
     "mla": re.compile(
         r"\((?=[^()\n]*[A-Z])[^()\n]{0,160}?(?:“[^”\n]+”|\*[^*\n]+\*)[^()\n]{0,40}\)"
+        r"|\((?!(?:" + "|".join(_NOT_AUTHORS) + r")\b)"
+        r"[A-Z][\w'’-]+(?:(?:,| and) [A-Z][\w'’-]+)*(?: et al\.)? \d+(?:[–-]\d+)?\)"
     ),
 }
 _QUOTED = re.compile(r"“[^”\n]*”")
