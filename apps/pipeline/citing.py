@@ -25,8 +25,8 @@ from apps.pipeline.csl_adapter import (
     load_style,
     move_punctuation_into_quotes,
     punctuation_in_quote,
-    sentence_case,
 )
+from apps.pipeline.sentence_case import sentence_case
 
 STYLE_FILES = {
     CitationStyle.APA7: "apa",
