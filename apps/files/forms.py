@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -9,7 +10,6 @@ from django.core.files.uploadedfile import UploadedFile as Upload
 from django.template.defaultfilters import filesizeformat
 
 from apps.files.errors import FileProblem
-from apps.files.extraction.metadata import parse_names, year_from
 from apps.files.inspection import Inspected, check_count, inspect
 from apps.files.models import LibraryEntry, csl_name
 
@@ -69,56 +69,128 @@ class UploadForm(forms.Form):
     uploads = MultipleFileField(label="Add files")
 
 
-class EntryForm(forms.ModelForm[LibraryEntry]):
-    """The metadata citations are built from, for the user to correct."""
+MAX_AUTHORS = 100
+NAME_PART = 200
+NO_YEAR = frozenset({"", "n.d.", "n.d", "nd", "no date"})
 
-    authors_text = forms.CharField(
+
+def authors_as_lines(authors: list[dict[str, str]]) -> str:
+    """CSL names one a line, as the authors field shows them: "Family, Given", or a name kept
+    whole (an organisation)."""
+    lines = []
+    for name in authors:
+        if "family" in name:
+            parts = [name["family"], name.get("given", ""), name.get("suffix", "")]
+            lines.append(", ".join(p for p in parts if p))
+        else:
+            lines.append(csl_name(name))
+    return "\n".join(lines)
+
+
+def authors_from_lines(text: str) -> list[dict[str, str]]:
+    """One name a line (or several separated by ";"): "Family, Given[, Suffix]" is a person;
+    a name without a comma is kept whole, as an organisation's ("World Health Organization").
+    Raises ValidationError naming the line that cannot be used."""
+    names: list[dict[str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for part in (p.strip() for p in line.split(";")):
+            if not part:
+                continue
+            if "," in part:
+                family, _, rest = (p.strip() for p in part.partition(","))
+                given, _, suffix = (p.strip() for p in rest.partition(","))
+                name = {"family": family, "given": given, "suffix": suffix}
+                if not family:
+                    raise forms.ValidationError(
+                        f"Line {number}: write a person as “Family, Given”.", code="no_family"
+                    )
+            else:
+                name = {"literal": " ".join(part.split())}
+            if any(len(value) > NAME_PART for value in name.values()):
+                raise forms.ValidationError(
+                    f"Line {number}: a name can be at most {NAME_PART} characters.", code="long"
+                )
+            names.append({k: v for k, v in name.items() if v})
+    if len(names) > MAX_AUTHORS:
+        raise forms.ValidationError(f"At most {MAX_AUTHORS} authors.", code="too_many")
+    return names
+
+
+class EntryBasicsForm(forms.Form):
+    """What citations of a work are built from and extraction most often gets wrong: its
+    title, authors and year. Edited in place, on the library and file pages."""
+
+    title = forms.CharField(max_length=2000, widget=forms.TextInput())
+    authors = forms.CharField(
         label="Authors",
         required=False,
+        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One a line: “Family, Given”, or an organisation’s name.",
+        help_text="One a line: a person as “Family, Given”; a line without a comma is kept "
+        "whole, as an organisation’s name.",
     )
-    year_text = forms.CharField(label="Year", required=False, max_length=10)
+    year = forms.CharField(
+        label="Year",
+        required=False,
+        max_length=10,
+        help_text="The year the work was published. Leave it empty when the work states none: "
+        "it is cited as “n.d.”.",
+    )
+
+    def __init__(self, *args: Any, entry: LibraryEntry, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", self.initial_for(entry))
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for(entry: LibraryEntry) -> dict[str, Any]:
+        return {
+            "title": entry.title,
+            "authors": authors_as_lines(entry.authors),
+            "year": entry.year or "",
+        }
+
+    def clean_title(self) -> str:
+        return " ".join(str(self.cleaned_data["title"]).split())
+
+    def clean_authors(self) -> list[dict[str, str]]:
+        return authors_from_lines(self.cleaned_data["authors"])
+
+    def clean_year(self) -> int | None:
+        raw = self.cleaned_data["year"].strip().lower()
+        if raw in NO_YEAR:
+            return None
+        if not (raw.isdigit() and len(raw) == 4) or not 1000 <= int(raw) <= date.today().year + 1:
+            raise forms.ValidationError(
+                "Give the four-digit year the work was published, or leave it empty (n.d.).",
+                code="invalid_year",
+            )
+        return int(raw)
+
+    def details(self) -> dict[str, str]:
+        """Fields besides title, authors and year (none here)."""
+        return {}
+
+
+class EntryForm(EntryBasicsForm):
+    """Every detail citations are built from, on a page of its own."""
+
+    csl_type = forms.CharField(label="Kind (CSL type)", max_length=40)
+    container_title = forms.CharField(
+        label="Journal / book / venue", required=False, max_length=2000, widget=forms.TextInput()
+    )
+    publisher = forms.CharField(required=False, max_length=300)
+    doi = forms.CharField(label="DOI", required=False, max_length=200)
     url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https")
 
-    class Meta:
-        model = LibraryEntry
-        fields = ["title", "csl_type", "container_title", "publisher", "doi", "url"]
-        labels = {"csl_type": "Kind (CSL type)", "container_title": "Journal / book / venue"}
-        widgets = {"title": forms.TextInput(), "container_title": forms.TextInput()}
+    @staticmethod
+    def initial_for(entry: LibraryEntry) -> dict[str, Any]:
+        return {
+            **EntryBasicsForm.initial_for(entry),
+            **{name: getattr(entry, name) for name in DETAILS},
+        }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["authors_text"].initial = "\n".join(
-                f"{a['family']}, {a.get('given', '')}".rstrip(", ")
-                if "family" in a
-                else csl_name(a)
-                for a in self.instance.authors
-            )
-            self.fields["year_text"].initial = self.instance.year or ""
+    def details(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in DETAILS}
 
-    def clean_year_text(self) -> int | None:
-        raw = self.cleaned_data["year_text"].strip()
-        if not raw:
-            return None
-        year = year_from(raw)
-        if year is None:
-            raise forms.ValidationError("Give a four-digit year, or leave it empty.")
-        return year
 
-    def save(self, commit: bool = True) -> LibraryEntry:
-        entry = super().save(commit=False)
-        lines = self.cleaned_data["authors_text"].splitlines()
-        entry.authors = [
-            name
-            for line in lines
-            if line.strip()
-            for name in (
-                parse_names(line) if "," in line or " " in line else [{"literal": line.strip()}]
-            )
-        ]
-        entry.year = self.cleaned_data["year_text"]
-        if commit:
-            entry.save()
-        return entry
+DETAILS = ("csl_type", "container_title", "publisher", "doi", "url")

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:file_id>/download/", views.file_download, name="download"),
     path("<uuid:file_id>/delete/", views.file_delete, name="delete"),
     path("entries/<uuid:entry_id>/", views.entry_edit, name="entry_edit"),
+    path("entries/<uuid:entry_id>/row/", views.entry_row, name="entry_row"),
 ]

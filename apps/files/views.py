@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,9 +13,10 @@ from django_htmx.http import reswap, retarget
 from apps.accounts.http import AuthedRequest
 from apps.core.ratelimit import form_within_rate
 from apps.files import selectors
-from apps.files.forms import EntryForm, UploadForm
+from apps.files.forms import EntryBasicsForm, EntryForm, UploadForm
+from apps.files.models import LibraryEntry
 from apps.files.services import uploads
-from apps.files.services.library import entry_save
+from apps.files.services.library import entry_update
 
 LIBRARY_PAGE = 50
 INVALID = 422  # htmx swaps 422 responses: they carry the form with its errors
@@ -100,14 +103,42 @@ def file_delete(request: AuthedRequest, file_id: str) -> HttpResponse:
     return redirect("files:list")
 
 
+def _entry_context(request: AuthedRequest, entry: LibraryEntry, **extra: object) -> dict[str, Any]:
+    # The library's table has a column the file page's has not: the row is drawn to match.
+    data = request.POST if request.method == "POST" else request.GET
+    return {"entry": entry, "in_library": data.get("in") == "library", **extra}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: AuthedRequest, entry_id: str) -> HttpResponse:
+    """Correct a work's metadata. From htmx, its title, authors and year in place of its table
+    row; otherwise (and from "All details") every detail on a page of its own."""
     entry = get_object_or_404(selectors.entries_for(user=request.user), pk=entry_id)
-    form = EntryForm(request.POST or None, instance=entry)
+    form_class = EntryBasicsForm if request.htmx else EntryForm
+    form = form_class(request.POST if request.method == "POST" else None, entry=entry)
     if request.method == "POST" and form.is_valid():
-        entry_save(form=form)
+        entry_update(
+            entry=entry,
+            title=form.cleaned_data["title"],
+            authors=form.cleaned_data["authors"],
+            year=form.cleaned_data["year"],
+            details=form.details(),
+        )
+        if request.htmx:
+            return render(request, "files/entry.html#row", _entry_context(request, entry))
         messages.success(request, "Saved: citations of this source use the new details.")
         return redirect("files:detail", file_id=entry.file_id)
     status = INVALID if form.errors else 200
+    if request.htmx:
+        context = _entry_context(request, entry, form=form)
+        return render(request, "files/entry.html#form", context, status=status)
     return render(request, "files/entry_form.html", {"form": form, "entry": entry}, status=status)
+
+
+@login_required
+@require_GET
+def entry_row(request: AuthedRequest, entry_id: str) -> HttpResponse:
+    """A work's table row as it is saved (what "Cancel" puts back)."""
+    entry = get_object_or_404(selectors.entries_for(user=request.user), pk=entry_id)
+    return render(request, "files/entry.html#row", _entry_context(request, entry))

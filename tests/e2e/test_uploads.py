@@ -20,7 +20,9 @@ from tests.live import LiveStack, iter_sse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith", "/CreationDate": "D:2020"}
+META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith"}
+# The year is the publication date its XMP states; its /CreationDate would not count.
+PDF_XMP = {"prism:publicationDate": "2020-05-04", "xmp:CreateDate": "2023-01-09T10:00:00Z"}
 
 
 def _wait_ready(api: httpx.Client, file_ids: list[str], timeout: float = 30) -> None:
@@ -45,7 +47,10 @@ def test_uploaded_pdf_and_docx_are_extracted_by_the_worker_and_cited(live_stack:
         response = api.post(
             "/api/files/upload",
             files=[
-                ("files", ("triage-study.pdf", make_pdf(metadata=META), "application/pdf")),
+                (
+                    "files",
+                    ("triage-study.pdf", make_pdf(metadata=META, xmp=PDF_XMP), "application/pdf"),
+                ),
                 ("files", ("interviews.docx", make_docx(), "application/octet-stream")),
             ],
         )

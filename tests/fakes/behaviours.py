@@ -34,7 +34,7 @@ BEHAVIOURS = (
 
 # Words that carry no content: a cited sentence is built from its passage's content words joined
 # by these only, so every key term of the sentence is in the passage (a lexical support check
-# passes) while no run of 8+ words is copied. A subset of apps.pipeline.text.STOPWORDS.
+# passes) while no run of 8+ words is copied. A subset of apps.core.text.STOPWORDS.
 CONNECTORS = ("and", "with", "for", "of", "in", "as", "by", "through", "between", "over", "on")
 
 # --- prose ------------------------------------------------------------------------------------

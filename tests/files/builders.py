@@ -39,18 +39,50 @@ def _font(writer: PdfWriter) -> DictionaryObject:
             NameObject("/Type"): NameObject("/Font"),
             NameObject("/Subtype"): NameObject("/Type1"),
             NameObject("/BaseFont"): NameObject("/Helvetica"),
+            # Latin-1 text (©, é) drawn as such, as a real document's font declares it.
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
         }
     )
     return DictionaryObject({NameObject("/F1"): writer._add_object(font)})
+
+
+XMP_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "prism": "http://prismstandard.org/namespaces/basic/2.0/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+}
+
+
+def xmp_packet(fields: dict[str, str]) -> bytes:
+    """An XMP packet as publishers' PDFs carry it: `prism:` and `xmp:` fields as attributes of
+    rdf:Description, `dc:date` as an ordered list (dc:date is an rdf:Seq in XMP)."""
+    attributes = " ".join(
+        f'{name}="{value}"' for name, value in fields.items() if not name.startswith("dc:")
+    )
+    children = "".join(
+        f"<{name}><rdf:Seq><rdf:li>{value}</rdf:li></rdf:Seq></{name}>"
+        for name, value in fields.items()
+        if name.startswith("dc:")
+    )
+    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in XMP_NAMESPACES.items())
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" {declarations} {attributes}>{children}</rdf:Description>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
 
 
 def make_pdf(
     pages: list[list[str]] | None = None,
     *,
     metadata: dict[str, str] | None = None,
+    xmp: dict[str, str] | None = None,
     password: str | None = None,
 ) -> bytes:
-    """A real PDF with a text layer: each page's lines are drawn in Helvetica."""
+    """A real PDF with a text layer: each page's lines are drawn in Helvetica. `metadata` is
+    its document information (/Title, /CreationDate...), `xmp` its XMP packet's fields."""
     writer = PdfWriter()
     fonts = _font(writer)
     for lines in pages if pages is not None else PDF_PAGES:
@@ -66,6 +98,8 @@ def make_pdf(
         page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
     if metadata:
         writer.add_metadata(metadata)
+    if xmp:
+        writer.xmp_metadata = xmp_packet(xmp)
     if password:
         writer.encrypt(password)
     out = io.BytesIO()
@@ -87,13 +121,22 @@ def make_slow_pdf(operations: int = 1_000_000) -> bytes:
     return out.getvalue()
 
 
-def make_docx(*, author: str = "Amira Khan", title: str = "Nurses and Automated Triage") -> bytes:
-    """A Word document with a title, headings, paragraphs, a table and a page break."""
+def make_docx(
+    *,
+    author: str = "Amira Khan",
+    title: str = "Nurses and Automated Triage",
+    dated: str | None = "March 2022",
+    created: datetime = datetime(2021, 6, 1, tzinfo=UTC),
+) -> bytes:
+    """A Word document with a title, a date line under it (`dated`), headings, paragraphs, a
+    table and a page break. `created` is the file's creation date in its core properties."""
     document = docx.Document()
     document.core_properties.author = author
     document.core_properties.title = title
-    document.core_properties.created = datetime(2022, 3, 1, tzinfo=UTC)
+    document.core_properties.created = created
     document.add_heading(title, level=0)
+    if dated:
+        document.add_paragraph(dated)
     document.add_heading("Workload", level=1)
     document.add_paragraph(
         "Nurses described automated triage as a second opinion that reduced their workload "

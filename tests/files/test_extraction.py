@@ -19,7 +19,11 @@ META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith; Omar Haddad"}
 
 
 def test_pdf_text_is_chunked_per_page_with_metadata_from_its_properties(user):
-    file = store_ready(user, "triage.pdf", make_pdf(metadata={**META, "/CreationDate": "D:2021"}))
+    data = make_pdf(
+        metadata={**META, "/CreationDate": "D:20230109"},
+        xmp={"prism:publicationDate": "2021-02-03"},
+    )
+    file = store_ready(user, "triage.pdf", data)
     assert file.status == UploadedFile.Status.READY
     assert (file.page_count, file.progress) == (3, 100)
     assert file.word_count

@@ -23,7 +23,9 @@ PROMPT = (
     "Write an essay on algorithmic triage in emergency departments: trust, bias and "
     "accountability, using the attached study and interviews."
 )
-PDF_META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith", "/CreationDate": "D:2020"}
+PDF_META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith"}
+# The year is the publication date its XMP states; its /CreationDate would not count.
+PDF_XMP = {"prism:publicationDate": "2020-05-04", "xmp:CreateDate": "2023-01-09T10:00:00Z"}
 
 
 def _extract_all() -> None:
@@ -54,8 +56,9 @@ def _assert_grounded(run: Run, events: list[RunEvent]) -> str:
         r"“[^”]*(second opinion|accountable|atypical pain)[^”]*” \(Khan, 2022, p\. [12]\)", document
     )
     body, references = document.split("## References\n\n")
-    assert "Smith, J. (2020). *Algorithmic Triage*." in references
-    assert "Khan, A. (2022). *Nurses and Automated Triage*." in references
+    # APA sets titles of works in sentence case.
+    assert "Smith, J. (2020). *Algorithmic triage*." in references
+    assert "Khan, A. (2022). *Nurses and automated triage*." in references
     quality = run.quality_report
     assert quality["mode"] == "draft"
     assert quality["citations_ok"] is True, quality
@@ -76,7 +79,7 @@ def test_compose_form_upload_to_cited_draft(auth_client: Client, user):
             "target_word_count": 600,
             "model": "offline",
             "uploads": [
-                upload("triage-study.pdf", make_pdf(metadata=PDF_META)),
+                upload("triage-study.pdf", make_pdf(metadata=PDF_META, xmp=PDF_XMP)),
                 upload("interviews.docx", make_docx()),
             ],
         },
@@ -95,7 +98,7 @@ def test_api_upload_then_chat_to_cited_draft(token_client: Client):
         reverse("api:files_upload"),
         {
             "files": [
-                upload("triage-study.pdf", make_pdf(metadata=PDF_META)),
+                upload("triage-study.pdf", make_pdf(metadata=PDF_META, xmp=PDF_XMP)),
                 upload("interviews.docx", make_docx()),
             ]
         },
@@ -123,7 +126,7 @@ def test_api_upload_then_chat_to_cited_draft(token_client: Client):
     ("style", "heading", "cite"),
     [
         ("harvard", "Reference list", r"\(Smith, 2020, p\. \d\)"),
-        ("mla9", "Works Cited", r"\(Smith, “Algorithmic Triage” \d\)"),
+        ("mla9", "Works Cited", r"\(Smith \d\)"),  # no title: one work by Smith
         ("chicago_author_date", "References", r"\(Smith 2020, \d\)"),
         ("ieee", "References", r"\[\d, p\. \d\]"),
     ],
@@ -139,7 +142,7 @@ def test_every_style_cites_and_lists_consistently(auth_client: Client, user, sty
             "target_word_count": 400,
             "model": "offline",
             "uploads": [
-                upload("triage-study.pdf", make_pdf(metadata=PDF_META)),
+                upload("triage-study.pdf", make_pdf(metadata=PDF_META, xmp=PDF_XMP)),
                 upload("interviews.docx", make_docx()),
             ],
         },
@@ -196,7 +199,7 @@ def test_a_bibtex_record_with_an_abstract_is_quoted_and_cited_without_a_page(
             "model": "offline",
             "uploads": [
                 upload("refs.bib", BIBTEX.encode()),
-                upload("triage-study.pdf", make_pdf(metadata=PDF_META)),
+                upload("triage-study.pdf", make_pdf(metadata=PDF_META, xmp=PDF_XMP)),
             ],
         },
     )
@@ -207,7 +210,7 @@ def test_a_bibtex_record_with_an_abstract_is_quoted_and_cited_without_a_page(
     assert "“We evaluate machine learning triage models in five emergency departments” " in document
     assert "(Smith & Müller, 2020)" in document
     references = document.split("## References\n\n")[1]
-    assert "Smith, J., & Müller, K. (2020). Machine Learning for Emergency Triage." in references
+    assert "Smith, J., & Müller, K. (2020). Machine learning for emergency triage." in references
     assert "https://doi.org/10.1000/jem.2020.58" in references
     # The WHO record has no abstract: nothing to quote, so it is neither cited nor listed.
     assert "World Health Organization" not in document

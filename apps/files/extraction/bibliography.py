@@ -44,7 +44,6 @@ _CSL_TYPES = {
 # Plain BibTeX fields → CSL variables kept in `extra`.
 _EXTRA = {
     "volume": "volume",
-    "number": "issue",
     "pages": "page",
     "edition": "edition",
     "isbn": "ISBN",
@@ -53,6 +52,12 @@ _EXTRA = {
     "note": "note",
     "series": "collection-title",
 }
+# BibTeX's `number` means different things by entry type (BibLaTeX manual, 2.2.2): an
+# article's issue, a book's number in its series, a report's or thesis's own number.
+_ISSUE_TYPES = frozenset({"article", "periodical"})
+_SERIES_TYPES = frozenset(
+    {"book", "inbook", "incollection", "inproceedings", "conference", "proceedings", "booklet"}
+)
 _latex = LatexNodes2Text()
 _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 
@@ -86,6 +91,15 @@ def _doi(value: str) -> str:
     return _DOI_PREFIX.sub("", value.strip())[:200]
 
 
+def _number_variable(entry_type: str, fields: dict[str, Any]) -> str:
+    """The CSL variable a BibTeX `number` is: `issue` only for an article."""
+    if entry_type in _ISSUE_TYPES:
+        return "issue"
+    if entry_type in _SERIES_TYPES and "series" in fields:
+        return "collection-number"
+    return "number"
+
+
 def _abstract_passage(work: Work) -> None:
     # An entry's abstract (or its title alone) is what ranking and quoting can use.
     text = f"{work.title}. {work.abstract}" if work.abstract else work.title
@@ -108,8 +122,12 @@ def extract_bibtex(path: Path, *, name: str) -> Extraction:
         if editors:
             extra["editor"] = editors
         entry_type = entry.entry_type.lower()
+        if "number" in fields:
+            extra[_number_variable(entry_type, fields)] = _plain(str(fields["number"]))
         if entry_type in ("phdthesis", "mastersthesis"):
             extra["genre"] = "PhD thesis" if entry_type == "phdthesis" else "Master's thesis"
+        if "type" in fields and _CSL_TYPES.get(entry_type) in ("report", "thesis"):
+            extra["genre"] = _plain(str(fields["type"]))  # "Technical Report", "DPhil thesis"
         work = Work(
             title=title,
             csl_type=_CSL_TYPES.get(entry_type, "document"),

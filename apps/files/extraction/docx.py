@@ -14,7 +14,14 @@ from docx.text.paragraph import Paragraph
 
 from apps.files.errors import FileProblem
 from apps.files.extraction.chunking import normalise, split_words
-from apps.files.extraction.metadata import clean_title, parse_names, title_from_filename, year_from
+from apps.files.extraction.metadata import (
+    FRONT_LINES,
+    clean_title,
+    dated_line_year,
+    parse_names,
+    stated_year,
+    title_from_filename,
+)
 from apps.files.extraction.types import Extraction, Passage, Work
 
 _RENDERED_BREAK = qn("w:lastRenderedPageBreak")
@@ -66,6 +73,7 @@ def extract_docx(path: Path, *, name: str, progress: Any) -> Extraction:
     )
     page, paragraph_no, heading, title = 1, 0, "", ""
     passages: list[Passage] = []
+    front: list[str] = []  # the first paragraphs, one a line, where a stated year is looked for
     blocks = list(document.iter_inner_content())
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
@@ -73,6 +81,8 @@ def extract_docx(path: Path, *, name: str, progress: Any) -> Extraction:
             text = normalise(block.text)
             if not text:
                 continue
+            if len(front) < FRONT_LINES:
+                front.append(text)
             if _is_heading(block):
                 heading = text[:300]
                 style = block.style.name if block.style is not None else ""
@@ -100,7 +110,9 @@ def extract_docx(path: Path, *, name: str, progress: Any) -> Extraction:
     work = Work(
         title=clean_title(props.title) or clean_title(title) or title_from_filename(name),
         authors=parse_names(props.author),
-        year=year_from(props.created),
+        # Its core properties' created date is when the file was made: only a year the text
+        # states (a copyright, "published" or date line near the title) is the work's.
+        year=stated_year("\n".join(front)) or dated_line_year("\n".join(front)),
         passages=passages,
     )
     return Extraction(works=[work], page_count=page if paged else None)

@@ -1,4 +1,9 @@
-"""Title, authors and year for an upload: its properties, else its first page, else its name."""
+"""Title, authors and year for an upload: its properties, else its first page, else its name.
+
+A year is only ever one the document states: a publication date in its metadata, or a
+copyright, "published" or date line on its first page. The date a file was created or saved
+says when someone made that copy, not when the work appeared: without a stated year the work
+has none, and citations say "n.d."."""
 
 from __future__ import annotations
 
@@ -7,6 +12,27 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+# "© 2021 The Authors", "Copyright (c) 2019 Elsevier", "Published: 10 March 2020",
+# "First published online 2 May 2021", "Publication date: 2020-05-02".
+_STATED = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b|\b(?:first\s+)?published\b(?:\s+online)?|\bpublication\s+date\b"
+    r"|\bdate\s+of\s+publication\b)[^\n]{0,40}?\b(1[5-9]\d\d|20\d\d)\b",
+    re.IGNORECASE,
+)
+# A line that is a date and nothing else, as under a title: "March 2021", "12 March 2021",
+# "March 12, 2021", "2021-03-12", "Spring 2021", "2021".
+_DATE_LINE = re.compile(
+    rf"^(?:(?:\d{{1,2}}\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?|{_SEASON}\s+)?"
+    r"(1[5-9]\d\d|20\d\d)(?:-\d{2}(?:-\d{2})?)?$",
+    re.IGNORECASE,
+)
+FRONT_LINES = 40  # how far into the first page a stated year is looked for
+TITLE_LINES = 12  # how near the title a bare date line must be
 # Titles that document properties carry but nobody wrote.
 _JUNK_TITLE = re.compile(
     r"^(untitled|document\d*|microsoft word\b.*|.*\.(docx?|pdf|tex|txt|odt|rtf))$", re.IGNORECASE
@@ -62,3 +88,27 @@ def year_from(value: object) -> int | None:
         return value.year
     match = _YEAR.search(str(value or ""))
     return int(match.group(1)) if match else None
+
+
+def _plausible(year: int) -> int | None:
+    return year if year <= date.today().year + 1 else None
+
+
+def stated_year(text: str) -> int | None:
+    """The year a copyright or publication line on the first page states."""
+    lines = [" ".join(line.split()) for line in text.splitlines()[:FRONT_LINES]]
+    for line in lines:
+        match = _STATED.search(line)
+        if match:
+            return _plausible(int(match.group(1)))
+    return None
+
+
+def dated_line_year(text: str) -> int | None:
+    """The year of a line near the title that is a date and nothing else."""
+    lines = [" ".join(line.split()).strip(" .,") for line in text.splitlines()[:TITLE_LINES]]
+    for line in lines:
+        match = _DATE_LINE.match(line)
+        if match:
+            return _plausible(int(match.group(1)))
+    return None

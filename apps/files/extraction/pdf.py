@@ -1,4 +1,4 @@
-"""PDF: text per page with pypdf; pages are the locators."""
+"""PDF: text per page with pypdf; pages are the locators; the year only where it is stated."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.xmp import RDF_NAMESPACE
 
 from apps.files.errors import FileProblem
 from apps.files.extraction.chunking import normalise, split_words
 from apps.files.extraction.metadata import (
     clean_title,
+    dated_line_year,
     parse_names,
+    stated_year,
     title_from_filename,
     title_from_text,
     year_from,
@@ -27,18 +30,69 @@ _NUMBERED = re.compile(r"^(\d+(\.\d+)*\.?|[IVX]+\.)\s+\S")
 
 
 def _metadata(reader: PdfReader) -> dict[str, Any]:
+    """The document information's title and author. Its /CreationDate and /ModDate are left
+    out on purpose: they date the file, not the work."""
     try:
         info = reader.metadata
         if info is None:
             return {}
-        created = None
-        try:
-            created = info.creation_date
-        except (ValueError, TypeError):
-            created = info.get("/CreationDate")
-        return {"title": info.title, "author": info.author, "created": created}
+        return {"title": info.title, "author": info.author}
     except (PyPdfError, ValueError, TypeError, KeyError):
         return {}
+
+
+_PRISM = "prismstandard.org/namespaces/"  # PRISM 1.2 to 3.0 differ only after this
+_PUBLICATION_DATES = frozenset({"publicationDate", "coverDate", "coverDisplayDate"})
+_DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+def _node_text(node: Any) -> str:
+    if node.nodeType == node.ATTRIBUTE_NODE:
+        return str(node.value)
+    if node.nodeType == node.TEXT_NODE:
+        return str(node.data)
+    return " ".join(_node_text(child) for child in node.childNodes)
+
+
+def _xmp_dates(reader: PdfReader) -> dict[str, list[str]]:
+    """Dates the XMP packet states for the work: PRISM's publication and cover dates (what
+    publishers write), and Dublin Core's `dc:date`. Its xmp:CreateDate and ModifyDate date the
+    file and are not read."""
+    dates: dict[str, list[str]] = {"published": [], "dc": []}
+    try:
+        xmp = reader.xmp_metadata
+        if xmp is None:
+            return dates
+        for description in xmp.rdf_root.getElementsByTagNameNS(RDF_NAMESPACE, "Description"):
+            attributes = description.attributes
+            nodes: list[Any] = [attributes.item(i) for i in range(attributes.length)]
+            nodes += [c for c in description.childNodes if c.nodeType == c.ELEMENT_NODE]
+            for node in nodes:
+                namespace = str(node.namespaceURI or "")
+                if _PRISM in namespace and node.localName in _PUBLICATION_DATES:
+                    dates["published"].append(_node_text(node))
+                elif namespace == _DUBLIN_CORE and node.localName == "date":
+                    dates["dc"].append(_node_text(node))
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError):
+        pass  # a damaged XMP packet only costs the year
+    return dates
+
+
+def _first(values: list[str]) -> int | None:
+    return next((year for year in map(year_from, values) if year), None)
+
+
+def work_year(reader: PdfReader, first_page: str) -> int | None:
+    """The year the PDF states for its work, in order of trust: a publisher's publication date
+    in XMP, a copyright or "published" line on the first page, XMP's `dc:date`, a date line
+    under the title. None when it states none: the citation then says "n.d."."""
+    dates = _xmp_dates(reader)
+    return (
+        _first(dates["published"])
+        or stated_year(first_page)
+        or _first(dates["dc"])
+        or dated_line_year(first_page)
+    )
 
 
 def _is_heading(line: str, previous: str, following: str) -> bool:
@@ -127,7 +181,7 @@ def extract_pdf(path: Path, *, name: str, progress: Any) -> Extraction:
     work = Work(
         title=title or title_from_filename(name),
         authors=parse_names(meta.get("author")),
-        year=year_from(meta.get("created")),
+        year=work_year(reader, first_page),
         passages=passages,
     )
     return Extraction(works=[work], page_count=count, notes=notes)
