@@ -17,7 +17,10 @@ class Format:
     suffix: str = ""
 
     def filename(self, *, title: str, version: int) -> str:
-        slug = slugify(title)[:60].strip("-") or "document"
+        slug = slugify(title)
+        if len(slug) > 60:  # cut between words
+            slug = slug[:61].rsplit("-", 1)[0]
+        slug = slug.strip("-") or "document"
         return f"{slug}-v{version}{self.suffix}.{self.extension}"
 
 

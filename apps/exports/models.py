@@ -8,6 +8,11 @@ from apps.conversations.models import Run
 from apps.exports.formats import FORMATS
 
 
+def export_upload_to(export: Export, filename: str) -> str:
+    """exports/<run id>/<format>.<ext> under MEDIA_ROOT (never served directly)."""
+    return f"exports/{export.run_id}/{filename}"
+
+
 class Export(models.Model):
     """One file of one run (a version) in one format: generated once by a Celery task, then
     served from storage to every later request for it."""
@@ -25,7 +30,7 @@ class Export(models.Model):
     options = models.JSONField(default=dict, blank=True)
     options_key = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to="exports/", max_length=300, blank=True)
+    file = models.FileField(upload_to=export_upload_to, max_length=300, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     size = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -14,8 +14,12 @@ def open_docx(content: bytes) -> DocxDocument:
     return docx.Document(io.BytesIO(content))
 
 
+def style_name(paragraph) -> str:
+    return paragraph.style.name if paragraph.style is not None else ""
+
+
 def docx_headings(doc: DocxDocument, level: int = 1) -> list[str]:
-    return [p.text for p in doc.paragraphs if p.style is not None and p.style.name == f"Heading {level}"]
+    return [p.text for p in doc.paragraphs if style_name(p) == f"Heading {level}"]
 
 
 def open_pdf(content: bytes) -> PdfReader:

@@ -23,7 +23,7 @@ PIPELINE_SHAPE = """# Algorithmic triage: trust and bias
 
 *Frame the question and state the thesis.*
 
-One passage states: “Bias audits found that triage models under-prioritised older patients” (Smith, 2020, p. 3).
+One passage states: “Bias audits found bias” (Smith, 2020, p. 3).
 
 > A quoted passage, set apart.
 
@@ -73,13 +73,19 @@ def test_keeps_the_blocks_of_a_section():
     assert intro.blocks[0].spans[0].italic
     assert isinstance(intro.blocks[2], Quote)
     bullets, numbered, table, code = conclusion.blocks
-    assert isinstance(bullets, ListBlock) and not bullets.ordered
+    assert isinstance(bullets, ListBlock)
+    assert not bullets.ordered
     first = bullets.items[0][0]
     assert isinstance(first, Paragraph)
-    assert Span("bold", bold=True) in first.spans and Span("italic", italic=True) in first.spans
-    assert isinstance(numbered, ListBlock) and numbered.ordered and numbered.start == 3
-    assert isinstance(table, Table) and table.rows[0][1][0].text == "12 min"
-    assert isinstance(code, Code) and code.text == "code stays as written"
+    assert Span("bold", bold=True) in first.spans
+    assert Span("italic", italic=True) in first.spans
+    assert isinstance(numbered, ListBlock)
+    assert numbered.ordered
+    assert numbered.start == 3
+    assert isinstance(table, Table)
+    assert table.rows[0][1][0].text == "12 min"
+    assert isinstance(code, Code)
+    assert code.text == "code stays as written"
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.exports.formats import FORMATS
-from apps.exports.models import Export
+from apps.exports.models import Export, export_upload_to
 from apps.exports.services.rendering import (
     TitlePageOptions,
     document_render,
@@ -23,10 +23,10 @@ from apps.exports.services.rendering import (
 logger = logging.getLogger(__name__)
 
 
-def _storage_name(export: Export) -> str:
+def _file_name(export: Export) -> str:
     fmt = FORMATS[export.format]
     key = f"-{export.options_key[:12]}" if export.options_key else ""
-    return f"exports/{export.run_id}/{export.format}{key}.{fmt.extension}"
+    return f"{export.format}{key}.{fmt.extension}"
 
 
 def export_generate(*, export_id: uuid.UUID) -> Export | None:
@@ -52,10 +52,11 @@ def export_generate(*, export_id: uuid.UUID) -> Export | None:
         stored, document = run_document(run=run)
         meta = export_meta(run=run, options=TitlePageOptions.from_mapping(export.options))
         content = document_render(format=export.format, stored=stored, document=document, meta=meta)
-        name = _storage_name(export)
+        name = _file_name(export)
         storage = export.file.storage
-        if storage.exists(name):  # a file left by an earlier attempt is replaced, not renamed
-            storage.delete(name)
+        path = export_upload_to(export, name)
+        if storage.exists(path):  # a file left by an earlier attempt is replaced, not renamed
+            storage.delete(path)
         export.file.save(name, ContentFile(content), save=False)
         export.filename = FORMATS[export.format].filename(
             title=document.title, version=meta.version
