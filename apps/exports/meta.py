@@ -14,6 +14,28 @@ INCOMPLETE_NOTICE = "Incomplete draft"
 FONT = "Times New Roman"
 PDF_FONT = "Liberation Serif"
 FONT_SIZE_PT = 12
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "the",
+        "their",
+        "its",
+        "to",
+        "with",
+    ]
+)
 _DOUBLE_SPACED = frozenset({CitationStyle.APA7, CitationStyle.MLA9})
 
 
@@ -44,7 +66,11 @@ class ExportMeta:
         if len(head) > 50 and ":" in head[:51]:
             head = head.split(":", 1)[0]
         if len(head) > 50:
-            head = head[:51].rsplit(" ", 1)[0]
+            words = head[:51].rsplit(" ", 1)[0].split()
+            # Not ending on a dangling "AND THEIR": drop the short words left at the end.
+            while len(words) > 1 and words[-1].casefold() in _DANGLING:
+                words.pop()
+            head = " ".join(words)
         return head.rstrip(" ,;:.-–—")
 
     @property
