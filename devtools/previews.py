@@ -23,8 +23,8 @@ def pdf_page_png(pdf: Path, png: Path, *, page: int = 1, dpi: int = 60) -> Path:
     return png
 
 
-def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
-    """The DOCX converted by LibreOffice, as Word users' documents are by a print server."""
+def office_to_pdf(document: Path, out_dir: Path) -> Path:
+    """A DOCX or PPTX converted to PDF by LibreOffice (headless)."""
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         # A profile of its own: a second LibreOffice (a developer's) must not block this one.
         subprocess.run(
@@ -36,13 +36,13 @@ def docx_to_pdf(docx: Path, out_dir: Path) -> Path:
                 "pdf",
                 "--outdir",
                 str(out_dir),
-                str(docx),
+                str(document),
             ],
             check=True,
             capture_output=True,
             timeout=180,
         )
-    return out_dir / f"{docx.stem}.pdf"
+    return out_dir / f"{document.stem}.pdf"
 
 
 def have_tools() -> bool:

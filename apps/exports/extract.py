@@ -91,17 +91,24 @@ def section_sentences(section: Section) -> list[str]:
     return [s for text in _texts(section.blocks) for s in sentences(text)]
 
 
+_CITATION = re.compile(
+    r"\(\D*\d{4}[a-z]?[^)]*\)|\[\d+(?:[,–-]\s*\d+)*(?:, p+\. [^\]]+)?\]|\(\w[^)]* \d+\)"
+)
+
+
 def _scores(section: Section, candidates: list[str], *, title: str) -> list[float]:
-    """Overlap with the section's and the document's title words, a little weight for coming
-    early, and a penalty for fragments: a sentence that says what the section is about."""
+    """What makes a sentence the one to keep: it speaks of the section's and the document's
+    topic, it carries a citation (a claim, not a signpost), it has some substance, and it
+    comes early."""
     topic = set(search_tokens(section.title)) | set(search_tokens(title))
     scores = []
     for index, sentence in enumerate(candidates):
         tokens = set(search_tokens(sentence))
         overlap = len(tokens & topic) / (len(topic) or 1)
         words = word_count(sentence)
-        shape = 1.0 if 6 <= words <= 45 else 0.5
-        scores.append(shape * (overlap + 1.0 / (index + 2)))
+        cited = 0.5 if _CITATION.search(sentence) else 0.0
+        substance = 0.3 * min(words, 25) / 25 if words <= 60 else 0.0
+        scores.append(overlap + cited + substance + 0.2 / (index + 1))
     return scores
 
 
@@ -115,7 +122,7 @@ def key_sentence(section: Section, *, title: str) -> str:
 
 def bullets(section: Section, *, title: str) -> list[str]:
     """3–6 of the section's own sentences (fewer only when it has fewer), in their order."""
-    candidates = section_sentences(section)
+    candidates = list(dict.fromkeys(section_sentences(section)))  # a repeated sentence once
     wanted = word_count(" ".join(candidates)) // _WORDS_PER_BULLET
     wanted = max(MIN_BULLETS, min(MAX_BULLETS, wanted))
     if len(candidates) <= wanted:

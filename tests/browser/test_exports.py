@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from apps.exports.document import parse_document
-from devtools.previews import docx_to_pdf, have_tools, pdf_page_png
+from devtools.previews import office_to_pdf, have_tools, pdf_page_png
 from tests.exports.readers import docx_headings, open_docx, open_pdf, open_pptx, squash
 from tests.factories import PASSWORD, UserFactory
 from tests.live import LiveStack
@@ -100,7 +100,9 @@ def test_each_export_button_downloads_a_file(writer, browser, live_stack: LiveSt
 
     if have_tools():
         pdf_page_png(files["pdf"], ARTIFACTS / "pdf-page-1.png")
-        converted = docx_to_pdf(files["docx"], ARTIFACTS)
+        converted = office_to_pdf(files["docx"], ARTIFACTS)
         pdf_page_png(converted, ARTIFACTS / "docx-page-1.png")
         pdf_page_png(converted, ARTIFACTS / "docx-page-2.png", page=2)
+        slides = office_to_pdf(files["pptx"], ARTIFACTS)
+        pdf_page_png(slides, ARTIFACTS / "pptx-slide-2.png", page=2)
         assert (ARTIFACTS / "docx-page-1.png").stat().st_size > 0

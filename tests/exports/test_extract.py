@@ -42,3 +42,14 @@ def test_summary_has_one_point_per_section():
     points = summary_points(document)
     assert [heading for heading, _ in points] == document.outline
     assert all(sentence.endswith(".") for _, sentence in points)
+
+
+def test_key_sentence_is_a_cited_claim_rather_than_a_signpost():
+    document = parse_document(
+        "# Urban heat\n\n## 1. Heat and health\n\n"
+        "This section examines urban heat and health. "
+        "Older residents face the highest risk during prolonged heat (Lee, 2020).\n"
+    )
+    assert key_sentence(document.sections[0], title=document.title) == (
+        "Older residents face the highest risk during prolonged heat (Lee, 2020)."
+    )

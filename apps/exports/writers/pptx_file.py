@@ -112,7 +112,7 @@ def _references_slides(prs: PresentationType, heading: str, entries: list[Inline
         suffix = f" ({number} of {len(pages)})" if len(pages) > 1 else ""
         slide.shapes.title.text = heading + suffix
         frame = _body(slide)
-        size = Pt(14) if sum(len(plain(e)) for e in page) < 700 else Pt(12)
+        size = Pt(18) if sum(len(plain(e)) for e in page) < 600 else Pt(14)
         for index, entry in enumerate(page):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()  # type: ignore[no-untyped-call]
             _no_bullet_hanging(paragraph)
@@ -126,11 +126,16 @@ def write_pptx(document: Document, meta: ExportMeta) -> bytes:
     old_width = prs.slide_width or Emu(Inches(10))
     prs.slide_width = Inches(13.333)
     scale = prs.slide_width / old_width
-    layouts = [prs.slide_master, *prs.slide_layouts]
+    # Layouts before the master: a layout placeholder without its own position reads the
+    # master's, which must still be unscaled then.
+    layouts = [*prs.slide_layouts, prs.slide_master]
     for layout in layouts:
         for shape in layout.placeholders:
-            shape.left = Emu(int((shape.left or 0) * scale))
-            shape.width = Emu(int((shape.width or 0) * scale))
+            # Setting one coordinate gives the shape its own position: set all four.
+            left, top, width, height = shape.left, shape.top, shape.width, shape.height
+            shape.left = Emu(int((left or 0) * scale))
+            shape.width = Emu(int((width or 0) * scale))
+            shape.top, shape.height = Emu(top or 0), Emu(height or 0)
     prs.core_properties.title = document.title
     prs.core_properties.author = meta.author
     _title_slide(prs, document, meta)
