@@ -106,7 +106,7 @@ def _scores(section: Section, candidates: list[str], *, title: str) -> list[floa
         tokens = set(search_tokens(sentence))
         overlap = len(tokens & topic) / (len(topic) or 1)
         words = word_count(sentence)
-        cited = 0.5 if _CITATION.search(sentence) else 0.0
+        cited = 1.0 if _CITATION.search(sentence) else 0.0
         substance = 0.3 * min(words, 25) / 25 if words <= 60 else 0.0
         scores.append(overlap + cited + substance + 0.2 / (index + 1))
     return scores
