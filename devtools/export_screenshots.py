@@ -19,6 +19,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 django.setup()
 
 from PIL import Image
+from pypdf import PdfReader
 
 from apps.exports.document import parse_document
 from apps.exports.meta import ExportMeta
@@ -75,12 +76,17 @@ def main() -> None:
             "pptx": office_to_pdf(files["pptx"], work),
             "summary_docx": office_to_pdf(files["summary_docx"], work / "summary"),
         }
-        pages = {"pdf": [1, 2, 5], "docx": [1, 2, 5], "pptx": [1, 2, 7], "summary_docx": [1]}
+        last = {name: len(PdfReader(path).pages) for name, path in pdfs.items()}
+        pages = {
+            "pdf": [1, 2, last["pdf"]],
+            "docx": [1, 2, last["docx"]],
+            "pptx": [1, 2, last["pptx"]],
+            "summary_docx": [1],
+        }
         for name, numbers in pages.items():
             dpi = 40 if name == "pptx" else 45
             pngs = [
-                pdf_page_png(pdfs[name], work / f"{name}-{n}.png", page=n, dpi=dpi)
-                for n in numbers
+                pdf_page_png(pdfs[name], work / f"{name}-{n}.png", page=n, dpi=dpi) for n in numbers
             ]
             _side_by_side(pngs, OUT / f"exports-{name.replace('_', '-')}.png")
             print(OUT / f"exports-{name.replace('_', '-')}.png")

@@ -10,12 +10,23 @@ import tempfile
 from pathlib import Path
 
 
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise FileNotFoundError(f"{name} is missing: run scripts/system.sh --dev")
+    return path
+
+
 def pdf_page_png(pdf: Path, png: Path, *, page: int = 1, dpi: int = 60) -> Path:
     """Page `page` of `pdf` as `png`."""
     stem = png.with_suffix("")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
-        + [str(pdf), str(stem)],
+        [
+            _tool("pdftoppm"),
+            *("-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"),
+            str(pdf),
+            str(stem),
+        ],
         check=True,
         capture_output=True,
         timeout=60,
@@ -29,7 +40,7 @@ def office_to_pdf(document: Path, out_dir: Path) -> Path:
         # A profile of its own: a second LibreOffice (a developer's) must not block this one.
         subprocess.run(
             [
-                "libreoffice",
+                _tool("libreoffice"),
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",

@@ -21,6 +21,30 @@ _CLAIMS = [
     "temperature that people actually experience",
     "Low-income neighbourhoods often have fewer trees and more impervious surfaces, which "
     "concentrates heat exposure where adaptive capacity is lowest",
+    "Hospital admissions for kidney disease and heat stroke rise within a day of the first hot "
+    "night, which makes night-time temperature a useful early signal",
+    "Reflective roofs cut indoor temperatures in top-floor flats, where many heat deaths occur",
+    "Cooling centres are used far less than planners expect when they are hard to reach or "
+    "unfamiliar to the people who need them",
+    "Air conditioning protects those who can afford it while adding waste heat to the street",
+    "Outdoor workers in construction and delivery carry a large share of occupational heat "
+    "illness, and rest breaks in shade reduce it",
+    "Long-term planning that links building codes, tree planting and health services does more "
+    "than any single measure taken alone",
+]
+_SECTIONS = [
+    "Introduction and scope",
+    "How cities trap heat",
+    "Who is most exposed",
+    "Health effects of urban heat",
+    "Green and blue infrastructure",
+    "Buildings and roofs",
+    "Warning systems and cooling centres",
+    "Work, income and inequality",
+    "Measuring urban heat",
+    "Policy and planning",
+    "Limits of the evidence",
+    "Conclusion",
 ]
 
 
@@ -35,7 +59,10 @@ def _citation(style: str, n: int) -> str:
 
 def _reference(style: str, n: int) -> str:
     author, year = f"Author{n}", 2000 + n % 24
-    title = f"Heat, health and the city: study number {n}"
+    title = (
+        f"Heat, health and the city: exposure, vulnerability and adaptation in {n} "
+        "European and North American cities"
+    )
     if style == CitationStyle.IEEE:
         return f"[{n}] A. {author}, “{title},” *Journal of Urban Climate*, vol. {n}, {year}."
     if style == CitationStyle.MLA9:
@@ -62,18 +89,19 @@ def sample_document(
     ]
     cite = 0
     for s in range(1, sections + 1):
-        parts += [f"## {s}. Section {s} on heat and health", "", "*What this section argues.*", ""]
+        name = _SECTIONS[(s - 1) % len(_SECTIONS)]
+        parts += [f"## {s}. {name}", "", "*What this section argues.*", ""]
         written = 0
         paragraph = 0
         while paragraph == 0 or written + 40 <= per_section:
             sentences = []
             for k in range(3):
-                claim = _CLAIMS[(s + paragraph + k) % len(_CLAIMS)]
+                claim = _CLAIMS[(5 * s + 3 * paragraph + k) % len(_CLAIMS)]
                 sentences.append(f"{claim} {_citation(style, cite % references + 1)}.")
                 cite += 1
             text = " ".join(sentences)
             if paragraph == 0:
-                text = f"This section examines *urban heat* in the {s} case. " + text
+                text = f"This section turns to *{name.lower()}*. " + text
             parts += [text, ""]
             written += len(text.split())
             paragraph += 1

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from apps.exports.document import parse_document
-from devtools.previews import office_to_pdf, have_tools, pdf_page_png
+from devtools.previews import have_tools, office_to_pdf, pdf_page_png
 from tests.exports.readers import docx_headings, open_docx, open_pdf, open_pptx, squash
 from tests.factories import PASSWORD, UserFactory
 from tests.live import LiveStack

@@ -78,7 +78,11 @@ def test_docx_has_real_lists_quotes_and_emphasis():
     assert styles.count("List Number") == 2
     quote = next(p for p in doc.paragraphs if style_name(p) == "Quote")
     assert quote.text.startswith("Heat is the deadliest")
-    assert any(run.italic and run.text == "urban heat" for p in doc.paragraphs for run in p.runs)
+    assert any(
+        run.italic and run.text == "introduction and scope"
+        for p in doc.paragraphs
+        for run in p.runs
+    )
     # APA: the running head in the header.
     assert doc.sections[0].header.paragraphs[0].text == "URBAN HEAT ISLANDS AND PUBLIC HEALTH"
 
@@ -110,21 +114,23 @@ def test_pdf_sets_references_with_a_hanging_indent():
 
 @pytest.mark.parametrize("style", STYLES)
 def test_pptx_has_a_slide_per_section_plus_title_and_references(style):
-    stored = sample_document(style=style, references=6)
+    stored = sample_document(style=style, references=3)
     document = parse_document(stored)
     prs = open_pptx(_render("pptx", stored, _meta(style)))
     slides = list(prs.slides)
-    assert len(slides) == len(document.sections) + 2
+    pages = reference_pages(document.references)
+    assert len(pages) == 1  # three references fit one slide
+    assert len(slides) == len(document.sections) + 1 + len(pages)
     assert slides[0].shapes.title.text == TITLE
-    for slide, section in zip(slides[1:-1], document.sections, strict=True):
+    for slide, section in zip(slides[1 : -len(pages)], document.sections, strict=True):
         assert slide.shapes.title.text == section.title
         points = [p.text for p in slide.placeholders[1].text_frame.paragraphs]
         assert 3 <= len(points) <= 6
         notes = slide.notes_slide.notes_text_frame.text
         assert all(point in " ".join(notes.split()) for point in points)
-    references = slides[-1]
-    assert references.shapes.title.text == document.references_heading
-    assert len(references.placeholders[1].text_frame.paragraphs) == 6
+    shown = slides[-len(pages) :]
+    assert shown[0].shapes.title.text.startswith(document.references_heading)
+    assert sum(len(s.placeholders[1].text_frame.paragraphs) for s in shown) == 3
 
 
 def test_pptx_splits_a_long_reference_list_over_slides():

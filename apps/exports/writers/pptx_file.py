@@ -25,15 +25,15 @@ _HANGING = Inches(0.4)
 
 
 def _font_size(texts: list[str]) -> Pt:
-    """Smaller type for fuller slides, so six long bullets still fit the body."""
+    """Smaller type for fuller slides, so six long bullets still fit the 16:9 body."""
     chars = sum(len(t) for t in texts)
-    if chars < 350:
-        return Pt(22)
-    if chars < 650:
+    if chars < 500:
+        return Pt(24)
+    if chars < 900:
+        return Pt(20)
+    if chars < 1300:
         return Pt(18)
-    if chars < 950:
-        return Pt(15)
-    return Pt(13)
+    return Pt(16)
 
 
 def _add_spans(paragraph: _Paragraph, spans: Inline | tuple[Span, ...], size: Pt) -> None:
@@ -58,7 +58,9 @@ def _no_bullet_hanging(paragraph: _Paragraph) -> None:
 def _body(slide: Slide) -> TextFrame:
     frame: TextFrame = slide.placeholders[1].text_frame
     frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    # The type size is chosen from the amount of text (_font_size); a viewer's own shrink-to-fit
+    # would shrink it again.
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     return frame
 
 
