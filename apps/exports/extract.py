@@ -85,7 +85,15 @@ def section_text(section: Section) -> str:
 def section_sentences(section: Section) -> list[str]:
     """Sentences of the section's body; its purpose note only when there is nothing else."""
     body = [b for b in section.blocks if not _is_note(b)]
-    found = [s for text in _texts(body) for s in sentences(text)]
+    # A sentence that is all emphasis is a label ("*Word budget: 107 words.*"), not content.
+    labels = {
+        span.text.strip()
+        for block in body
+        if isinstance(block, Paragraph)
+        for span in block.spans
+        if span.italic
+    }
+    found = [s for text in _texts(body) for s in sentences(text) if s not in labels]
     if found:
         return found
     return [s for text in _texts(section.blocks) for s in sentences(text)]

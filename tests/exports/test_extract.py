@@ -53,3 +53,15 @@ def test_key_sentence_is_a_cited_claim_rather_than_a_signpost():
     assert key_sentence(document.sections[0], title=document.title) == (
         "Older residents face the highest risk during prolonged heat (Lee, 2020)."
     )
+
+
+def test_an_emphasised_label_is_not_a_bullet():
+    document = parse_document(
+        "# Plan\n\n## 1. Introduction\n\n*Word budget: 107 words.* Frame the question.\n\n"
+        "- Define the terms.\n- State the thesis.\n"
+    )
+    assert bullets(document.sections[0], title=document.title) == [
+        "Frame the question.",
+        "Define the terms.",
+        "State the thesis.",
+    ]
