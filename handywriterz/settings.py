@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "apps.pipeline",
     "apps.streaming",
     "apps.api",
+    "apps.exports",
     "apps.files",
     "apps.scholarly",
     "apps.health",
@@ -376,5 +377,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of every export at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

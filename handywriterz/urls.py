@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("conversations/", include("apps.conversations.urls")),
     path("files/", include("apps.files.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("api/", include("apps.api.urls")),
     path("", include("apps.health.urls")),
 ]
