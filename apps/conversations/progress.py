@@ -61,6 +61,8 @@ class RunProgress:
         kind = event["type"]
         item: TimelineItem | None = None
         # Compared with the literal tags (not EventType) so that mypy narrows each event's type.
+        # `queued` (seq 1, written by the request that made the run) adds nothing to show: the
+        # run's badge already says "Queued".
         if event["type"] == "content":
             # `replace`: the message is the whole document so far (citations settled).
             self.draft = event["message"] if event.get("replace") else self.draft + event["message"]

@@ -50,7 +50,7 @@ class HtmlRenderer:
         timeline_item = self.progress.apply(item)
         kind = item["type"]
         out = []
-        if not self._running_shown:
+        if not self._running_shown and item["type"] != "queued":
             # Any event means a worker has the run: the badge stops saying "Queued".
             self._running_shown = True
             out.append(sse_message(event="status", data="Running"))

@@ -17,6 +17,7 @@ from typing import get_type_hints as _hints
 
 
 class EventType(StrEnum):
+    QUEUED = "queued"
     ROUTING = "routing"
     RESEARCH = "research"
     WRITING = "writing"
@@ -31,6 +32,12 @@ class Envelope(TypedDict):
     run_id: str
     seq: int
     timestamp: str
+
+
+class QueuedFields(TypedDict):
+    # Written with the run, in the submitting request's transaction: the stream has its first
+    # event before any worker has picked the run up.
+    message: str
 
 
 class RoutingFields(TypedDict):
@@ -82,6 +89,10 @@ class ErrorFields(TypedDict):
     error_code: str
 
 
+class QueuedEvent(Envelope, QueuedFields):
+    type: Literal["queued"]
+
+
 class RoutingEvent(Envelope, RoutingFields):
     type: Literal["routing"]
 
@@ -111,10 +122,18 @@ class ErrorEvent(Envelope, ErrorFields):
 
 
 Event = Union[  # noqa: UP007 -- a runtime alias of TypedDicts: `|` would do too, but this reads as a list
-    RoutingEvent, ResearchEvent, WritingEvent, ContentEvent, UsageEvent, DoneEvent, ErrorEvent
+    QueuedEvent,
+    RoutingEvent,
+    ResearchEvent,
+    WritingEvent,
+    ContentEvent,
+    UsageEvent,
+    DoneEvent,
+    ErrorEvent,
 ]
 Fields = (
-    RoutingFields
+    QueuedFields
+    | RoutingFields
     | ResearchFields
     | WritingFields
     | ContentFields
@@ -124,6 +143,7 @@ Fields = (
 )
 
 EVENT_TYPES: dict[EventType, type[Any]] = {
+    EventType.QUEUED: QueuedEvent,
     EventType.ROUTING: RoutingEvent,
     EventType.RESEARCH: ResearchEvent,
     EventType.WRITING: WritingEvent,

@@ -19,6 +19,7 @@ from apps.streaming.events import (
     Event,
     EventType,
     Fields,
+    QueuedFields,
     ResearchFields,
     RoutingFields,
     UsageFields,
@@ -48,6 +49,7 @@ class RunPublisher:
         sender: Sender | None = None,
         coalesce_seconds: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        after_seq: int | None = None,
     ) -> None:
         self.run_id = run_id
         self.conversation_id = conversation_id
@@ -56,9 +58,11 @@ class RunPublisher:
             settings.CONTENT_COALESCE_SECONDS if coalesce_seconds is None else coalesce_seconds
         )
         self._clock = clock
-        # Continue after whatever a previous attempt of this run stored.
-        last = RunEvent.objects.filter(run_id=run_id).aggregate(m=Max("seq"))["m"]
-        self._seq: int = last or 0
+        # Continue after whatever a previous attempt of this run stored (a caller that knows,
+        # such as a run's creator, says so and saves the query).
+        if after_seq is None:
+            after_seq = RunEvent.objects.filter(run_id=run_id).aggregate(m=Max("seq"))["m"] or 0
+        self._seq: int = after_seq
         self._pending: list[str] = []
         self._pending_since = 0.0
         self._pending_word_count = 0
@@ -68,6 +72,9 @@ class RunPublisher:
         return self._seq
 
     # One method per event type, so that every publisher's fields are checked by mypy.
+    def queued(self, *, message: str) -> Event:
+        return self._publish(EventType.QUEUED, QueuedFields(message=message))
+
     def routing(self, *, system: str, complexity: float, reason: str) -> Event:
         fields = RoutingFields(system=system, complexity=complexity, reason=reason)
         return self._publish(EventType.ROUTING, fields)
@@ -170,3 +177,39 @@ class RunPublisher:
         wire = stored.to_wire(conversation_id=self.conversation_id)
         self._sender.send(run_group(self.run_id), {"type": "run.event", "event": wire})
         return wire
+
+
+class _Held:
+    """Holds what a publisher sends until `release`: a reader must never be told of an event
+    the log does not (yet, or ever) hold, so news of a row written in an open transaction waits
+    for its commit."""
+
+    def __init__(self, sender: Sender) -> None:
+        self._sender = sender
+        self._held: list[tuple[str, dict[str, Any]]] = []
+
+    def send(self, group: str, message: dict[str, Any]) -> None:
+        self._held.append((group, message))
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        return True
+
+    def release(self) -> None:
+        for group, message in self._held:
+            self._sender.send(group, message)
+        self._held.clear()
+
+
+QUEUED_MESSAGE = "Queued: waiting for a worker"
+
+
+def queued_event_store(
+    *, run_id: uuid.UUID, conversation_id: uuid.UUID, sender: Sender | None = None
+) -> Callable[[], None]:
+    """Store a new run's first event (seq 1) in the caller's transaction; return what sends it,
+    for the caller to call once that transaction has committed."""
+    held = _Held(sender if sender is not None else get_bridge())
+    RunPublisher(run_id=run_id, conversation_id=conversation_id, sender=held, after_seq=0).queued(
+        message=QUEUED_MESSAGE
+    )
+    return held.release

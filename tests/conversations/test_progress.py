@@ -55,3 +55,10 @@ def test_progress_folds_the_log_into_timeline_sections_and_draft():
     ]
     assert progress.draft == "# Title\nMore."
     assert (progress.word_count, progress.last_seq) == (2, 7)
+
+
+def test_queued_event_moves_the_position_but_shows_nothing():
+    progress = RunProgress()
+    assert progress.apply(_event(1, "queued", message="Queued: waiting for a worker")) is None
+    assert progress.last_seq == 1
+    assert (progress.timeline, progress.draft, progress.sections) == ([], "", {})

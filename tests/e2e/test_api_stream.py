@@ -80,8 +80,9 @@ def _assert_well_formed(events: list[dict], trace_id: str) -> None:
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert {e["run_id"] for e in events} == {trace_id}
     types = [e["type"] for e in events]
-    assert types[0] == "routing"
-    assert types[1] == "research"
+    assert types[0] == "queued"  # written by the POST itself, before any worker has the run
+    assert types[1] == "routing"
+    assert types[2] == "research"
     assert types[-1] == "done"
     assert types[-2] == "usage"
     assert types.index("writing") < types.index("content")

@@ -9,6 +9,7 @@ ENVELOPE = {"conversation_id": "c", "run_id": "r", "seq": 3, "timestamp": "2026-
 
 def test_a_well_formed_event_of_each_type_passes():
     events: list[dict] = [
+        {"type": "queued", "message": "Waiting for a worker"},
         {"type": "routing", "system": "simple", "complexity": 2, "reason": "short"},
         {"type": "research", "query": "q", "sources_found": 0, "agent": "a", "status": "started"},
         {"type": "writing", "section": "Intro", "progress": 10, "word_count": 5, "agent": "w"},

@@ -16,6 +16,7 @@ from apps.conversations.tasks import execute_run
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
 from apps.files.models import UploadedFile
+from apps.streaming.publisher import queued_event_store
 
 TITLE_LENGTH = 80
 
@@ -84,5 +85,13 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
     if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
         files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
     conversation.save(update_fields=["updated_at"])
-    transaction.on_commit(lambda: _enqueue(run.id))
+    # seq 1, stored in this transaction and sent once it commits, before the task is queued:
+    # a stream opened as soon as the POST answers has its first event without a worker.
+    announce = queued_event_store(run_id=run.id, conversation_id=conversation.id)
+
+    def committed() -> None:
+        announce()
+        _enqueue(run.id)
+
+    transaction.on_commit(committed)
     return run

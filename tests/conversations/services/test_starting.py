@@ -4,6 +4,9 @@ import pytest
 
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.services import lifecycle, starting
+from apps.streaming import publisher
+from apps.streaming.events import run_group, validate_event
+from apps.streaming.models import RunEvent
 from tests.factories import RunFactory, WritingRequestFactory
 
 REQUEST = WritingRequestFactory(
@@ -30,6 +33,32 @@ def test_run_submit_stores_rows_and_queues_after_commit(user, django_capture_on_
         3000,
         "offline",
     )
+
+
+def test_run_submit_stores_queued_as_seq_1_and_sends_it_only_after_commit(
+    user, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent: list[tuple[str, dict]] = []
+    monkeypatch.setattr(starting, "_enqueue", lambda run_id: sent.append(("task", {})))
+
+    class Recorder:
+        def send(self, group: str, message: dict) -> None:
+            sent.append((group, message))
+
+        def drain(self, timeout: float = 5.0) -> bool:
+            return True
+
+    monkeypatch.setattr(publisher, "get_bridge", Recorder)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run = starting.run_submit(user=user, request=REQUEST, conversation=None)
+    stored = list(RunEvent.objects.filter(run=run).values_list("seq", "type"))
+    assert stored == [(1, "queued")]
+    assert sent == []  # nothing is announced before the rows are committed
+    callbacks[0]()
+    assert [group for group, _ in sent] == [run_group(run.id), "task"]  # news, then the task
+    event = sent[0][1]["event"]
+    assert validate_event(event)["type"] == "queued"
+    assert (event["seq"], event["run_id"]) == (1, str(run.id))
 
 
 def test_long_prompt_gives_a_short_title(user, django_capture_on_commit_callbacks):
