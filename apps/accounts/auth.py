@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from types import SimpleNamespace
+from typing import cast
+
+from django.conf import settings
+from django.contrib.auth import get_user
 from django.http import HttpRequest
 
 from apps.accounts.models import User
@@ -17,7 +23,10 @@ class AuthFailure(Exception):
 
 def bearer_secret(request: HttpRequest) -> str | None:
     """The token in the Authorization header, None if there is no header."""
-    header = request.headers.get("Authorization")
+    return _bearer(request.headers.get("Authorization"))
+
+
+def _bearer(header: str | None) -> str | None:
     if header is None:
         return None
     scheme, _, secret = header.partition(" ")
@@ -60,4 +69,28 @@ async def aauthenticate_request(request: HttpRequest) -> User:
     session_user = await request.auser()
     if isinstance(session_user, User) and session_user.is_active:
         return session_user
+    raise _not_logged_in()
+
+
+def session_user(session_key: str) -> User | None:
+    """The active user logged in with this session cookie, as Django's session and auth
+    middlewares would find them (session expiry, the password-change hash)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    holder = SimpleNamespace(session=store)
+    user = get_user(cast("HttpRequest", holder))
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def authenticate_headers(*, authorization: str | None, session_key: str | None) -> User:
+    """authenticate_request outside Django's request cycle (the stream server): a bearer token
+    if there is an Authorization header, else the session cookie. Synchronous, for one trip to
+    a worker thread."""
+    secret = _bearer(authorization)
+    if secret is not None:
+        user = api_token_authenticate(secret=secret)
+        if user is None:
+            raise _bad_token()
+        return user
+    if session_key and (user := session_user(session_key)) is not None:
+        return user
     raise _not_logged_in()

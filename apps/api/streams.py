@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.conf import settings
@@ -9,11 +10,13 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
-from apps.accounts.auth import AuthFailure, aauthenticate_request
-from apps.conversations.selectors import arun_for
+from apps.accounts.auth import AuthFailure, aauthenticate_request, authenticate_headers
+from apps.conversations.selectors import arun_for, run_conversation_id
 from apps.core.http import json_error
-from apps.streaming.renderers import JsonRenderer
+from apps.streaming.renderers import JSON_FORMAT, JsonRenderer
 from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
+from apps.streaming.server import BadLastEventId as ServerBadLastEventId
+from apps.streaming.server import Reject, StreamPlan, StreamRequest
 from apps.streaming.sse import run_event_stream
 
 
@@ -41,3 +44,39 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
         heartbeat_seconds=settings.SSE_HEARTBEAT_SECONDS,
     )
     return sse_response(items, JsonRenderer())
+
+
+def _json_reject(status: int, code: str, message: str) -> Reject:
+    body = json.dumps({"success": False, "error_code": code, "error_message": message})
+    return Reject(status, body.encode(), "application/json")
+
+
+def resolve_json_stream(request: StreamRequest) -> StreamPlan | Reject:
+    """The same answers as run_stream_json, for the stream server (apps.streaming.server): runs
+    in a worker thread, once per stream."""
+    try:
+        user = authenticate_headers(
+            authorization=request.headers.get("authorization"),
+            session_key=request.cookies.get(settings.SESSION_COOKIE_NAME),
+        )
+    except AuthFailure as failure:
+        return _json_reject(401, failure.code, failure.message)
+    try:
+        run_id = uuid.UUID(request.run_id)
+    except ValueError:
+        return _json_reject(404, "not_found", "No run with this trace_id.")
+    conversation_id = run_conversation_id(user=user, run_id=run_id)
+    if conversation_id is None:
+        return _json_reject(404, "not_found", "No run with this trace_id.")
+    try:
+        after = request.last_event_id()
+    except ServerBadLastEventId:
+        return _json_reject(
+            400, "invalid_last_event_id", "Last-Event-ID must be a whole number ≥ 0."
+        )
+    return StreamPlan(
+        run_id=run_id,
+        conversation_id=conversation_id,
+        after_seq=after,
+        make_format=lambda: JSON_FORMAT,
+    )

@@ -111,3 +111,13 @@ def run_card(*, run: Run) -> RunCard:
 
 async def arun_for(*, user: User, run_id: uuid.UUID) -> Run | None:
     return await runs_for(user=user).filter(id=run_id).afirst()
+
+
+def run_conversation_id(*, user: User, run_id: uuid.UUID) -> uuid.UUID | None:
+    """The conversation of the user's run, None if it is not theirs (or does not exist)."""
+    found: uuid.UUID | None = (
+        Run.objects.filter(id=run_id, conversation__user=user)
+        .values_list("conversation_id", flat=True)
+        .first()
+    )
+    return found

@@ -1,12 +1,20 @@
-"""The run card's live stream: each event becomes the HTML fragment the page swaps in.
+"""The run card's live stream: each event becomes the HTML fragments the page swaps in.
 
 The page (conversation.html) and this stream render the same template partials from the same
 folded state (RunProgress), so what a reader sees live is what a reload shows.
+
+`event_fragments` is the one place an event becomes fragments. The stream server
+(apps.streaming.server, through `resolve_html_stream`) calls it once per event per process: the
+fragments of a run depend only on its log up to that event, so a per-run fold shared by all its
+readers renders them, and every reader gets the same cached bytes (`RunFragments`). The Django
+view below (`run_stream_html`, what Django's test client reaches) renders per stream.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,20 +25,65 @@ from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from apps.conversations.progress import RunProgress
-from apps.conversations.selectors import arun_for, run_card
-from apps.streaming.events import EventType
-from apps.streaming.renderers import render_control, sse_comment, sse_message
+from apps.accounts.auth import session_user
+from apps.conversations.models import Run
+from apps.conversations.progress import RunProgress, TimelineItem
+from apps.conversations.selectors import arun_for, run_card, run_conversation_id
+from apps.streaming import selectors as log
+from apps.streaming.delivery import in_thread
+from apps.streaming.events import Event, EventType, is_terminal
+from apps.streaming.renderers import (
+    HEARTBEAT,
+    OPENED,
+    SharedCache,
+    render_control,
+    sse_comment,
+    sse_message,
+)
 from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
 from apps.streaming.selectors import run_events
+from apps.streaming.server import BadLastEventId as ServerBadLastEventId
+from apps.streaming.server import Reject, StreamPlan, StreamRequest
 from apps.streaming.sse import Heartbeat, Opened, StreamItem, run_event_stream
+
+TEMPLATE = "conversations/conversation.html"
+# Sent before the first event a reader gets from a worker: the badge stops saying "Queued".
+RUNNING = sse_message(event="status", data="Running")
+
+
+def event_fragments(*, progress: RunProgress, event: Event, item: TimelineItem | None) -> str:
+    """The SSE messages an event adds to the run card, `progress` already folded through it and
+    `item` the timeline item that fold returned. Everything but the finished card, which needs
+    the run's rows (`finished_fragment`)."""
+    seq = event["seq"]
+    out = []
+    if event["type"] == "content":
+        if event.get("replace"):
+            # The whole draft so far, swapped in place of what the page shows.
+            html = render_to_string(f"{TEMPLATE}#draft-text", {"text": event["message"]})
+            out.append(sse_message(event="draft", data=html, event_id=seq))
+        elif event["message"]:
+            html = render_to_string(f"{TEMPLATE}#draft-text", {"text": event["message"]})
+            out.append(sse_message(event="content", data=html, event_id=seq))
+    elif event["type"] == "writing":
+        html = render_to_string(f"{TEMPLATE}#sections", {"progress": progress})
+        out.append(sse_message(event="sections", data=html, event_id=seq))
+    if item is not None:
+        html = render_to_string(f"{TEMPLATE}#timeline-item", {"item": item})
+        out.append(sse_message(event="timeline", data=html, event_id=seq))
+    if not out and not is_terminal(event):
+        # Keep the id moving so a reconnect resumes after this event.
+        out.append(f"id: {seq}\n" + sse_comment(event["type"]))
+    return "".join(out)
+
+
+def finished_fragment(context: dict[str, Any], *, seq: int) -> str:
+    html = render_to_string(f"{TEMPLATE}#run-card", context)
+    return sse_message(event="finished", data=html, event_id=seq)
 
 
 class HtmlRenderer:
-    """The UI stream: each event becomes the fragment the run card swaps in, named by where it
-    goes (`timeline`, `sections`, `content`, `finished`)."""
-
-    template = "conversations/conversation.html"
+    """The UI stream of the Django view: renders per stream (see the module's docstring)."""
 
     def __init__(
         self,
@@ -46,36 +99,152 @@ class HtmlRenderer:
     async def render(self, item: StreamItem) -> str:
         if isinstance(item, Opened | Heartbeat):
             return render_control(item)
-        seq = item["seq"]
-        timeline_item = self.progress.apply(item)
-        kind = item["type"]
-        out = []
+        prefix = ""
         if not self._running_shown and item["type"] != "queued":
-            # Any event means a worker has the run: the badge stops saying "Queued".
             self._running_shown = True
-            out.append(sse_message(event="status", data="Running"))
-        if item["type"] == "content":
-            if item.get("replace"):
-                # The whole draft so far, swapped in place of what the page shows.
-                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
-                out.append(sse_message(event="draft", data=html, event_id=seq))
-            elif item["message"]:
-                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
-                out.append(sse_message(event="content", data=html, event_id=seq))
-        elif item["type"] == "writing":
-            html = render_to_string(f"{self.template}#sections", {"progress": self.progress})
-            out.append(sse_message(event="sections", data=html, event_id=seq))
-        if timeline_item is not None:
-            html = render_to_string(f"{self.template}#timeline-item", {"item": timeline_item})
-            out.append(sse_message(event="timeline", data=html, event_id=seq))
-        if kind in (EventType.DONE, EventType.ERROR):
-            context = await self._finished_context()
-            html = render_to_string(f"{self.template}#run-card", context)
-            out.append(sse_message(event="finished", data=html, event_id=seq))
-        if not out:
-            # Keep the id moving so a reconnect resumes after this event.
-            out.append(f"id: {seq}\n" + sse_comment(kind))
-        return "".join(out)
+            prefix = RUNNING
+        text = event_fragments(progress=self.progress, event=item, item=self.progress.apply(item))
+        if is_terminal(item):
+            text += finished_fragment(await self._finished_context(), seq=item["seq"])
+        return prefix + text
+
+
+def _finished_card(run_id: uuid.UUID, seq: int) -> bytes:
+    run = Run.objects.select_related("conversation", "user_message", "result_message").get(
+        id=run_id
+    )
+    return finished_fragment(run_card(run=run).context, seq=seq).encode()
+
+
+def _folded(run_id: uuid.UUID, conversation_id: uuid.UUID, up_to: int) -> RunProgress:
+    rows = log.run_events(run_id=run_id).filter(seq__lte=up_to)
+    return RunProgress.from_events(r.to_wire(conversation_id=conversation_id) for r in rows)
+
+
+_read_finished_card = in_thread(_finished_card)
+_read_folded = in_thread(_folded)
+
+
+class RunFragments:
+    """One run's fragments in this process, for all of its readers: a fold of the run's log that
+    follows the live events, and the bytes of each event by `seq`. The event right after the
+    fold renders at once; any other (a reader far behind, the fold not started, the finished
+    card) is rendered under a lock from the log, once."""
+
+    def __init__(self, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        self.run_id = run_id
+        self.conversation_id = conversation_id
+        self.progress = RunProgress()
+        self.folded = 0  # the progress holds the log up to here
+        self.cache = SharedCache(512)
+        self._lock = asyncio.Lock()
+
+    def render_now(self, event: Event) -> bytes | None:
+        seq = event["seq"]
+        data = self.cache.get(seq)
+        if data is not None or is_terminal(event) or seq != self.folded + 1:
+            return data
+        return self._fold_and_render(self.progress, event)
+
+    def _fold_and_render(self, progress: RunProgress, event: Event) -> bytes:
+        text = event_fragments(progress=progress, event=event, item=progress.apply(event))
+        if progress is self.progress:
+            self.folded = event["seq"]
+        return self.cache.put(event["seq"], text.encode())
+
+    async def render(self, event: Event) -> bytes:
+        async with self._lock:
+            seq = event["seq"]
+            data = self.cache.get(seq)
+            if data is not None:
+                return data
+            if seq != self.folded + 1:
+                fold = await _read_folded(self.run_id, self.conversation_id, seq - 1)
+                data = self.cache.get(seq)  # rendered by a live reader meanwhile
+                if data is not None:
+                    return data
+                if seq - 1 >= self.folded:  # ahead of the shared fold: it moves on
+                    self.progress, self.folded = fold, seq - 1
+                else:
+                    return await self._render_aside(fold, event)
+            if not is_terminal(event):
+                return self._fold_and_render(self.progress, event)
+            text = event_fragments(
+                progress=self.progress, event=event, item=self.progress.apply(event)
+            )
+            self.folded = seq
+            card = await _read_finished_card(self.run_id, seq)
+            return self.cache.put(seq, text.encode() + card)
+
+    async def _render_aside(self, fold: RunProgress, event: Event) -> bytes:
+        """An old event for a reader far behind: rendered on a fold of its own."""
+        text = event_fragments(progress=fold, event=event, item=fold.apply(event)).encode()
+        if is_terminal(event):
+            text += await _read_finished_card(self.run_id, event["seq"])
+        return self.cache.put(event["seq"], text)
+
+
+_fragments: weakref.WeakValueDictionary[uuid.UUID, RunFragments] = weakref.WeakValueDictionary()
+
+
+class HtmlFormat:
+    """A reader's view of its run's shared fragments: the same bytes, plus its own "Running"."""
+
+    def __init__(self, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+        shared = _fragments.get(run_id)
+        if shared is None:
+            shared = _fragments[run_id] = RunFragments(run_id, conversation_id)
+        self._shared = shared
+        self._running_shown = False
+
+    def opened(self) -> bytes:
+        return OPENED
+
+    def heartbeat(self) -> bytes:
+        return HEARTBEAT
+
+    def render_now(self, event: Event) -> bytes | None:
+        data = self._shared.render_now(event)
+        return None if data is None else self._with_status(event, data)
+
+    async def render(self, event: Event) -> bytes:
+        return self._with_status(event, await self._shared.render(event))
+
+    def _with_status(self, event: Event, data: bytes) -> bytes:
+        if self._running_shown or event["type"] == "queued":
+            return data
+        self._running_shown = True
+        return RUNNING.encode() + data
+
+
+def _text(status: int, message: str) -> Reject:
+    return Reject(status, message.encode())
+
+
+def resolve_html_stream(request: StreamRequest) -> StreamPlan | Reject:
+    """The same answers as run_stream_html, for the stream server (apps.streaming.server): runs
+    in a worker thread, once per stream."""
+    key = request.cookies.get(settings.SESSION_COOKIE_NAME)
+    user = session_user(key) if key else None
+    if user is None:
+        return _text(403, "Log in to follow this run.")
+    try:
+        run_id = uuid.UUID(request.run_id)
+    except ValueError:
+        return _text(404, "No such run.")
+    conversation_id = run_conversation_id(user=user, run_id=run_id)
+    if conversation_id is None:
+        return _text(404, "No such run.")
+    try:
+        after = request.last_event_id()
+    except ServerBadLastEventId:
+        return _text(400, "Bad Last-Event-ID.")
+    return StreamPlan(
+        run_id=run_id,
+        conversation_id=conversation_id,
+        after_seq=after,
+        make_format=lambda: HtmlFormat(run_id, conversation_id),
+    )
 
 
 @require_GET

@@ -1,11 +1,13 @@
 """One channel-layer channel per process, joined to the group of every run it has readers for,
-fanned out in memory to every local stream of that run.
+fanned out in memory to every local reader of that run in one pass.
 
 With a channel per stream, each event costs one Redis message per open stream: a thousand readers
-of one run means a thousand BZPOPMINs an event. Here a Daphne process receives each event once and
-hands it to its readers' queues. The channel's receive runs for the life of the process: a
-channels-redis receive cannot be cancelled quickly (it waits out its BZPOPMIN), so nothing on a
-stream's path ever cancels one. The stored log still makes up for anything lost.
+of one run means a thousand BZPOPMINs an event. Here a process receives each event once and offers
+it to each of its readers in turn, synchronously: a reader that can write at once does so there
+and then (apps.streaming.delivery), so an event wakes no task per stream. The channel's receive
+runs for the life of the process: a channels-redis receive cannot be cancelled quickly (it waits
+out its BZPOPMIN), so nothing on a stream's path ever cancels one. The stored log makes up for
+anything lost: a reader told to `resync` reads it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import weakref
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Protocol, cast
 
 from channels.layers import BaseChannelLayer, get_channel_layer
 
@@ -24,9 +27,19 @@ from apps.streaming.events import Event, run_group
 logger = logging.getLogger(__name__)
 
 
+class Reader(Protocol):
+    """What the hub delivers to. Both calls must return at once: they run inside the hub's one
+    pass over every reader of the run."""
+
+    def offer(self, event: Event) -> None: ...
+
+    def resync(self) -> None:
+        """Live delivery may have lost something: catch up from the log."""
+
+
 @dataclass(frozen=True)
 class Resync:
-    """Put on a stream's queue when live delivery may have lost something: backfill from the
+    """Put on a queue reader when live delivery may have lost something: backfill from the
     log."""
 
 
@@ -34,13 +47,27 @@ RESYNC = Resync()
 Item = Event | Resync
 
 
-@dataclass
+class QueueReader(asyncio.Queue[Item]):
+    """A reader that queues what it is offered, for a consumer that pulls (the generator of
+    apps.streaming.sse). Unbounded: only for streams that drain it as fast as it fills."""
+
+    def offer(self, event: Event) -> None:
+        self.put_nowait(event)
+
+    def resync(self) -> None:
+        self.put_nowait(RESYNC)
+
+
+@dataclass(eq=False)
 class _Run:
-    queues: set[asyncio.Queue[Item]] = field(default_factory=set)
+    readers: set[Reader] = field(default_factory=set)
     # Set once the group membership exists: a stream may read the log only after that, or an
     # event published in between would be in neither.
     joined: asyncio.Event = field(default_factory=asyncio.Event)
     failed: BaseException | None = None
+    # When the last live event arrived: a run quiet for a while has its log checked (once for
+    # all its readers) in case the layer lost its last events.
+    last_event_at: float = field(default_factory=time.monotonic)
 
 
 class RunHub:
@@ -53,17 +80,34 @@ class RunHub:
 
     def readers(self, run_id: object) -> int:
         run = self._runs.get(str(run_id))
-        return len(run.queues) if run else 0
+        return len(run.readers) if run else 0
 
-    async def subscribe(self, run_id: object) -> asyncio.Queue[Item]:
+    def runs(self) -> dict[str, set[Reader]]:
+        """Every run with local readers, and them (a snapshot)."""
+        return {key: set(run.readers) for key, run in self._runs.items()}
+
+    def quiet_runs(self, *, for_seconds: float) -> list[str]:
+        cutoff = time.monotonic() - for_seconds
+        return [key for key, run in self._runs.items() if run.last_event_at <= cutoff]
+
+    async def subscribe(self, run_id: object) -> QueueReader:
+        queue = QueueReader()
+        await self.attach(run_id, queue)
+        return queue
+
+    async def unsubscribe(self, run_id: object, queue: Reader) -> None:
+        await self.detach(run_id, queue)
+
+    async def attach(self, run_id: object, reader: Reader) -> None:
+        """Deliver the run's live events to `reader` from now on. Returns once the process is in
+        the run's group: whatever is published later reaches the reader."""
         channel = await self._ensure_channel()
         key = str(run_id)
-        queue: asyncio.Queue[Item] = asyncio.Queue()
         run = self._runs.get(key)
         if run is None:
             # Registered before the first await, so concurrent subscribers share it.
             run = self._runs[key] = _Run()
-            run.queues.add(queue)
+            run.readers.add(reader)
             try:
                 await self._layer.group_add(run_group(key), channel)
             except BaseException as error:
@@ -72,25 +116,24 @@ class RunHub:
                 self._runs.pop(key, None)
                 raise
             run.joined.set()
-            return queue
-        run.queues.add(queue)
+            return
+        run.readers.add(reader)
         try:
             await run.joined.wait()
         except BaseException:
-            run.queues.discard(queue)
+            run.readers.discard(reader)
             raise
         if run.failed is not None:
-            run.queues.discard(queue)
+            run.readers.discard(reader)
             raise run.failed
-        return queue
 
-    async def unsubscribe(self, run_id: object, queue: asyncio.Queue[Item]) -> None:
+    async def detach(self, run_id: object, reader: Reader) -> None:
         key = str(run_id)
         run = self._runs.get(key)
         if run is None:
             return
-        run.queues.discard(queue)
-        if run.queues or not run.joined.is_set():
+        run.readers.discard(reader)
+        if run.readers or not run.joined.is_set():
             return
         # The last local reader left: forget the run first, so a newcomer joins afresh, then
         # leave the group. Shielded: a disconnect cancels the stream, and the membership must
@@ -101,6 +144,19 @@ class RunHub:
             await asyncio.shield(self._layer.group_discard(run_group(key), self._channel))
         except Exception:
             logger.exception("event=sse_group_discard_failed run_id=%s", key)
+
+    def deliver(self, event: Event) -> None:
+        """Offer an event to every local reader of its run, in one pass."""
+        run = self._runs.get(str(event["run_id"]))
+        if run is None:
+            return
+        run.last_event_at = time.monotonic()
+        # A copy: a reader that finishes on this event leaves the set while we iterate.
+        for reader in tuple(run.readers):
+            try:
+                reader.offer(event)
+            except Exception:
+                logger.exception("event=sse_offer_failed run_id=%s", event["run_id"])
 
     async def close(self) -> None:
         """Stop receiving (at shutdown, or at the end of a test's event loop)."""
@@ -129,20 +185,14 @@ class RunHub:
                 # A failed receive may have lost a message: readers catch up from the log now.
                 logger.exception("event=sse_receive_failed channel=%s", channel)
                 for run in list(self._runs.values()):
-                    self._broadcast(run, RESYNC)
+                    for reader in tuple(run.readers):
+                        reader.resync()
                 await asyncio.sleep(0.1)
                 continue
             event = message.get("event")
-            if isinstance(event, dict):
-                readers = self._runs.get(str(event.get("run_id")))
-                if readers is not None:
-                    # Published by our own RunPublisher, which checked it against its type.
-                    self._broadcast(readers, cast("Event", event))
-
-    @staticmethod
-    def _broadcast(run: _Run, event: Item) -> None:
-        for queue in run.queues:
-            queue.put_nowait(event)
+            if isinstance(event, dict) and "run_id" in event:
+                # Published by our own RunPublisher, which checked it against its type.
+                self.deliver(cast("Event", event))
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RunHub] = weakref.WeakKeyDictionary()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Hashable
 from typing import ClassVar, Protocol
 
+from apps.streaming.events import Event
 from apps.streaming.sse import Heartbeat, Opened, StreamItem
 
 RETRY_MS = 2000
@@ -58,3 +60,52 @@ class JsonRenderer:
             if len(self._cache) > self.CACHE_SIZE:
                 self._cache.popitem(last=False)
         return text
+
+
+OPENED = render_control(Opened()).encode()
+HEARTBEAT = render_control(Heartbeat()).encode()
+
+
+class SharedCache:
+    """Rendered bytes by key, shared by every stream of the process: the newest `size` kept
+    (events are rendered as they are published, so the newest are the ones asked for)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: dict[Hashable, bytes] = {}
+
+    def get(self, key: Hashable) -> bytes | None:
+        return self._items.get(key)
+
+    def put(self, key: Hashable, value: bytes) -> bytes:
+        self._items[key] = value
+        if len(self._items) > self._size:
+            del self._items[next(iter(self._items))]
+        return value
+
+
+class JsonFormat:
+    """The API stream for the stream server (apps.streaming.server): one encoding per event per
+    process, whatever the number of readers."""
+
+    cache = SharedCache(8192)
+
+    def opened(self) -> bytes:
+        return OPENED
+
+    def heartbeat(self) -> bytes:
+        return HEARTBEAT
+
+    def render_now(self, event: Event) -> bytes:
+        key = (event["run_id"], event["seq"])
+        data = self.cache.get(key)
+        if data is None:
+            text = sse_message(data=json.dumps(event, separators=(",", ":")), event_id=event["seq"])
+            data = self.cache.put(key, text.encode())
+        return data
+
+    async def render(self, event: Event) -> bytes:
+        return self.render_now(event)
+
+
+JSON_FORMAT = JsonFormat()

@@ -1,0 +1,234 @@
+"""The run streams as a plain ASGI application, routed in handywriterz/asgi.py ahead of Django.
+
+Django's request cycle costs a stream a thread for its life, a pass through every middleware
+(each a thread crossing) and a database connection while it connects. Here a stream costs one
+trip to a worker thread when it opens — authentication, ownership and the backlog read in one go,
+the database connection handed back before the first byte is written — and after that nothing
+but its place among the hub's readers (apps.streaming.delivery).
+
+The pages that own a stream say who may read it and how it is rendered: a `Route` pairs a path
+with a resolver, a synchronous function of the request that answers a `StreamPlan` or a `Reject`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from django.http.cookie import parse_cookie
+
+from apps.streaming import selectors
+from apps.streaming.delivery import (
+    LOG_BATCH,
+    Connection,
+    Format,
+    ensure_ticker,
+    in_thread,
+    log_loader,
+)
+from apps.streaming.events import Event
+from apps.streaming.hub import get_hub
+from apps.streaming.writers import writer_for
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+# Loose: Django's handler and Channels' routers each spell the ASGI types their own way.
+AsgiApp = Callable[..., Awaitable[None]]
+
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"no-cache"),
+    # A proxy in front must not buffer the stream.
+    (b"x-accel-buffering", b"no"),
+    (b"x-content-type-options", b"nosniff"),
+]
+
+
+class BadLastEventId(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StreamRequest:
+    run_id: str  # as it appears in the path
+    headers: Mapping[str, str]  # names in lower case
+    query: Mapping[str, str]
+    cookies: Mapping[str, str]
+
+    def last_event_id(self) -> int:
+        """Where to resume: the browser's `Last-Event-ID` header on reconnect wins over the
+        `last_event_id` query parameter the page sets on its first connect."""
+        raw = self.headers.get("last-event-id") or self.query.get("last_event_id") or "0"
+        try:
+            value = int(raw)
+        except ValueError:
+            raise BadLastEventId(raw) from None
+        if value < 0:
+            raise BadLastEventId(raw)
+        return value
+
+
+@dataclass(frozen=True)
+class Reject:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class StreamPlan:
+    run_id: uuid.UUID
+    conversation_id: uuid.UUID
+    after_seq: int
+    # Called in the event loop (formats share per-process caches that live there).
+    make_format: Callable[[], Format]
+
+
+Resolver = Callable[[StreamRequest], StreamPlan | Reject]
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: re.Pattern[str]  # with a group named `run_id`
+    resolve: Resolver
+
+
+@dataclass
+class _Opened:
+    plan: StreamPlan
+    backlog: list[Event] = field(default_factory=list)
+
+
+def _resolve_and_read(resolve: Resolver, request: StreamRequest) -> _Opened | Reject:
+    answer = resolve(request)
+    if isinstance(answer, Reject):
+        return answer
+    backlog = selectors.events_after(
+        run_id=answer.run_id,
+        conversation_id=answer.conversation_id,
+        after_seq=answer.after_seq,
+        limit=LOG_BATCH,
+    )
+    return _Opened(answer, backlog)
+
+
+_resolve_in_thread = in_thread(_resolve_and_read)
+
+
+class StreamApp:
+    def __init__(self, *, routes: list[Route], fallback: AsgiApp, heartbeat_seconds: float):
+        self._routes = routes
+        self._fallback = fallback
+        self._heartbeat = heartbeat_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for route in self._routes:
+                match = route.pattern.fullmatch(scope["path"])
+                if match is not None:
+                    await self._serve(route, match["run_id"], scope, receive, send)
+                    return
+        await self._fallback(scope, receive, send)
+
+    async def _serve(
+        self, route: Route, raw_id: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        if scope["method"] != "GET":
+            await _respond(send, Reject(405, b"Use GET on this endpoint."), allow=b"GET")
+            return
+        request = _request(scope, raw_id)
+        hub = get_hub()
+        ensure_ticker(hub, interval=self._heartbeat)
+        try:
+            run_key: uuid.UUID | None = uuid.UUID(raw_id)
+        except ValueError:
+            run_key = None
+        connection = Connection(run_id=run_key or uuid.UUID(int=0))
+        try:
+            if run_key is not None:
+                # Attached before the log is read, so nothing published meanwhile is in neither.
+                await hub.attach(run_key, connection)
+            opened = await _resolve_in_thread(route.resolve, request)
+        except Exception:
+            logger.exception("event=sse_open_failed path=%s", scope["path"])
+            if run_key is not None:
+                await hub.detach(run_key, connection)
+            await _respond(send, Reject(503, b"The stream is unavailable; retry shortly."))
+            return
+        if isinstance(opened, Reject):
+            if run_key is not None:
+                await hub.detach(run_key, connection)
+            await _respond(send, opened)
+            return
+        await self._stream(opened.plan, opened.backlog, connection, receive, send)
+
+    async def _stream(
+        self,
+        plan: StreamPlan,
+        backlog: list[Event],
+        connection: Connection,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        hub = get_hub()
+        fmt = plan.make_format()
+        watcher: asyncio.Task[None] | None = None
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+            await send({"type": "http.response.body", "body": fmt.opened(), "more_body": True})
+            connection.start(
+                after_seq=plan.after_seq,
+                fmt=fmt,
+                writer=writer_for(send),
+                load=log_loader(run_id=plan.run_id, conversation_id=plan.conversation_id),
+            )
+            connection.seed(backlog, more=len(backlog) >= LOG_BATCH)
+            watcher = asyncio.create_task(_watch_disconnect(receive, connection))
+            await connection.catch_up()
+            await connection.finished
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+            connection.close()
+            connection.cancel()
+            connection.writer.release()
+            await hub.detach(plan.run_id, connection)
+        if not connection.writer.closed:
+            with contextlib.suppress(Exception):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _watch_disconnect(receive: Receive, connection: Connection) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            connection.writer.closed = True
+            connection.close()
+            return
+
+
+def _request(scope: Scope, raw_id: str) -> StreamRequest:
+    headers: dict[str, str] = {}
+    for name, value in scope.get("headers", ()):
+        headers[name.decode("latin-1").lower()] = value.decode("latin-1")
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    cookies = parse_cookie(headers.get("cookie", ""))
+    return StreamRequest(run_id=raw_id, headers=headers, query=query, cookies=cookies)
+
+
+async def _respond(send: Send, reject: Reject, *, allow: bytes | None = None) -> None:
+    headers = [(b"content-type", reject.content_type.encode())]
+    if allow is not None:
+        headers.append((b"allow", allow))
+    await send({"type": "http.response.start", "status": reject.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reject.body})

@@ -1,0 +1,317 @@
+"""The stream server (apps.streaming.server) driven as an ASGI application in this process: the
+routes handywriterz/asgi.py serves, with a short heartbeat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.test import Client
+from django.utils import timezone
+
+from apps.accounts.services import api_token_create
+from apps.conversations import streams as html_streams
+from apps.conversations.models import Message, Run
+from apps.streaming.events import run_group
+from apps.streaming.models import RunEvent
+from handywriterz.asgi import streams as product_streams
+from tests.factories import MessageFactory, RunFactory, UserFactory
+from tests.live import agroup_size
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_channel_layer"),
+]
+
+ROUTING = {"system": "simple", "complexity": 2.0, "reason": "r"}
+DONE = {"message": "ok", "final_word_count": 3, "processing_time": 0.1, "system_used": "simple"}
+HEARTBEAT = 0.2
+
+
+def _content(text: str) -> dict:
+    return {"message": text, "is_complete": False, "word_count": 1}
+
+
+class Exchange:
+    """One request to the app: what it sent back, as it arrives."""
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.headers: dict[bytes, bytes] = {}
+        self.body = bytearray()
+        self.ended = False
+        self.hung_up = asyncio.Event()
+        self.arrived = asyncio.Event()
+
+    async def receive(self) -> dict[str, Any]:
+        await self.hung_up.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = dict(message["headers"])
+        else:
+            self.body += message.get("body", b"")
+            self.ended = not message.get("more_body", False)
+        self.arrived.set()
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+    def events(self) -> list[dict]:
+        return [
+            json.loads(line[len("data: ") :])
+            for line in self.text.splitlines()
+            if line.startswith("data: {")
+        ]
+
+    async def until(self, condition, timeout: float = 5) -> None:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                self.arrived.clear()
+                await self.arrived.wait()
+
+
+def _app():
+    # The product's routes and resolvers, with a heartbeat short enough to wait for.
+    app = product_streams
+    return type(app)(routes=app._routes, fallback=app._fallback, heartbeat_seconds=HEARTBEAT)
+
+
+def _open(
+    path: str, *, headers: dict[str, str] | None = None, query: str = ""
+) -> tuple[Exchange, asyncio.Task[None]]:
+    exchange = Exchange()
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": query.encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+    }
+    task = asyncio.create_task(_app()(scope, exchange.receive, exchange.send))
+    return exchange, task
+
+
+@sync_to_async
+def _store(run, seq: int, kind: str, payload: dict) -> Any:
+    event = RunEvent.objects.create(
+        run=run, seq=seq, type=kind, payload=payload, created_at=timezone.now()
+    )
+    return event.to_wire(conversation_id=run.conversation_id)
+
+
+async def _send(wire: dict) -> None:
+    await get_channel_layer().group_send(
+        run_group(wire["run_id"]), {"type": "run.event", "event": wire}
+    )
+
+
+async def _publish(run, seq: int, kind: str, payload: dict) -> Any:
+    wire = await _store(run, seq, kind, payload)
+    await _send(wire)
+    return wire
+
+
+@sync_to_async
+def _finished_run(user):
+    run = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED, word_count=2)
+    run.result_message = MessageFactory(
+        conversation=run.conversation, role=Message.Role.ASSISTANT, content="# Hi there"
+    )
+    run.save()
+    for seq, kind, payload in [
+        (1, "queued", {"message": "Queued: waiting for a worker"}),
+        (2, "routing", ROUTING),
+        (3, "content", {"message": "# Hi there", "is_complete": True, "word_count": 2}),
+        (4, "done", DONE),
+    ]:
+        RunEvent.objects.create(
+            run=run, seq=seq, type=kind, payload=payload, created_at=timezone.now()
+        )
+    return run
+
+
+@pytest.fixture
+async def owner():
+    return await sync_to_async(UserFactory)()
+
+
+async def _bearer(user) -> dict[str, str]:
+    issued = await sync_to_async(api_token_create)(user=user, name="t")
+    return {"Authorization": f"Bearer {issued.secret}"}
+
+
+@sync_to_async
+def _session_cookie(user) -> dict[str, str]:
+    client = Client()
+    client.force_login(user)
+    return {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+
+async def _eventually(condition, timeout: float = 5) -> bool:
+    async with asyncio.timeout(timeout):
+        while not await condition():
+            await asyncio.sleep(0.02)
+    return True
+
+
+async def test_finished_run_replays_with_ids_then_closes(owner):
+    run = await _finished_run(owner)
+    exchange, task = _open(f"/api/stream/{run.id}", headers=await _bearer(owner))
+    await asyncio.wait_for(task, 5)
+    assert exchange.status == 200
+    assert exchange.headers[b"content-type"] == b"text/event-stream"
+    assert exchange.headers[b"cache-control"] == b"no-cache"
+    assert exchange.text.startswith("retry: 2000\n: connected\n\n")
+    assert [e["seq"] for e in exchange.events()] == [1, 2, 3, 4]
+    assert [line for line in exchange.text.splitlines() if line.startswith("id: ")] == [
+        "id: 1",
+        "id: 2",
+        "id: 3",
+        "id: 4",
+    ]
+    assert exchange.ended
+    assert await agroup_size(run.id) == 0
+
+
+async def test_resume_after_last_event_id_by_header_or_query(owner):
+    run = await _finished_run(owner)
+    auth = await _bearer(owner)
+    by_header, task = _open(f"/api/stream/{run.id}", headers={**auth, "Last-Event-ID": "2"})
+    await asyncio.wait_for(task, 5)
+    assert [e["seq"] for e in by_header.events()] == [3, 4]
+    by_query, task = _open(f"/api/stream/{run.id}", headers=auth, query="last_event_id=3")
+    await asyncio.wait_for(task, 5)
+    assert [e["seq"] for e in by_query.events()] == [4]
+
+
+async def test_session_cookie_authenticates_both_streams(owner):
+    run = await _finished_run(owner)
+    cookie = await _session_cookie(owner)
+    api, task = _open(f"/api/stream/{run.id}", headers=cookie)
+    await asyncio.wait_for(task, 5)
+    assert [e["seq"] for e in api.events()] == [1, 2, 3, 4]
+    page, task = _open(f"/conversations/runs/{run.id}/stream/", headers=cookie)
+    await asyncio.wait_for(task, 5)
+    assert page.status == 200
+    assert 'event: timeline\ndata: <li class="tl tl-routing" data-seq="2">' in page.text
+    assert page.text.count("event: status\ndata: Running") == 1
+    # Not before the queued event: a worker has not said anything yet at seq 1.
+    assert page.text.index("id: 1\n: queued") < page.text.index("event: status")
+    assert "event: finished" in page.text
+
+
+async def test_errors_match_the_django_views(owner):
+    run = await _finished_run(owner)
+    path = f"/api/stream/{run.id}"
+    cases = [
+        (path, {}, 401, "authentication_required"),
+        (path, {"Authorization": "Bearer nope"}, 401, "invalid_token"),
+        (path, {"Authorization": "Token abc"}, 401, "invalid_token"),
+        ("/api/stream/not-a-uuid", await _bearer(owner), 404, "not_found"),
+        (path, {**await _bearer(owner), "Last-Event-ID": "abc"}, 400, "invalid_last_event_id"),
+    ]
+    for url, headers, status, code in cases:
+        exchange, task = _open(url, headers=headers)
+        await asyncio.wait_for(task, 5)
+        assert (exchange.status, json.loads(exchange.text)["error_code"]) == (status, code)
+    anonymous_page, task = _open(f"/conversations/runs/{run.id}/stream/")
+    await asyncio.wait_for(task, 5)
+    assert anonymous_page.status == 403
+
+
+async def test_another_users_run_is_404_on_both_streams(owner):
+    run = await _finished_run(owner)
+    intruder = await sync_to_async(UserFactory)()
+    api, task = _open(f"/api/stream/{run.id}", headers=await _bearer(intruder))
+    await asyncio.wait_for(task, 5)
+    assert (api.status, json.loads(api.text)["error_code"]) == (404, "not_found")
+    page, task = _open(
+        f"/conversations/runs/{run.id}/stream/", headers=await _session_cookie(intruder)
+    )
+    await asyncio.wait_for(task, 5)
+    assert page.status == 404
+    assert await agroup_size(run.id) == 0
+
+
+async def test_live_tail_skips_duplicates_backfills_gaps_and_ends_on_the_terminal_event(owner):
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.RUNNING)
+    first = await _store(run, 1, "routing", ROUTING)
+    exchange, task = _open(f"/api/stream/{run.id}", headers=await _bearer(owner))
+    await exchange.until(lambda: len(exchange.events()) == 1)
+    await _send(first)  # already replayed from the log: skipped
+    await _publish(run, 2, "content", _content("x"))
+    await exchange.until(lambda: len(exchange.events()) == 2)
+    # 3 is stored but its live message is lost (over capacity): 4 arrives first.
+    await _store(run, 3, "content", _content("y"))
+    await _publish(run, 4, "done", DONE)
+    await asyncio.wait_for(task, 5)
+    assert [e["seq"] for e in exchange.events()] == [1, 2, 3, 4]
+    assert exchange.events()[2]["message"] == "y"
+    assert exchange.ended
+    assert await _eventually(lambda: _zero(run))
+
+
+async def _zero(run) -> bool:
+    return await agroup_size(run.id) == 0
+
+
+async def test_quiet_stream_gets_heartbeats_and_a_lost_last_event_from_the_log(owner):
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.RUNNING)
+    exchange, task = _open(f"/api/stream/{run.id}", headers=await _bearer(owner))
+    await exchange.until(lambda: ": heartbeat" in exchange.text)
+    # Stored, never sent live: one read of the log for the quiet run finds it.
+    await _store(run, 1, "done", DONE)
+    await asyncio.wait_for(task, 5)
+    assert [e["type"] for e in exchange.events()] == ["done"]
+
+
+async def test_disconnect_releases_the_stream_and_the_group(owner):
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.RUNNING)
+    exchange, task = _open(f"/api/stream/{run.id}", headers=await _bearer(owner))
+    await exchange.until(lambda: exchange.status == 200)
+    assert await agroup_size(run.id) == 1
+    exchange.hung_up.set()
+    await asyncio.wait_for(task, 5)
+    assert await _eventually(lambda: _zero(run))
+
+
+async def test_many_readers_share_one_render_of_each_event_per_format(owner, monkeypatch):
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.RUNNING)
+    renders: list[int] = []
+    original = html_streams.event_fragments
+
+    def counting(**kwargs):
+        renders.append(kwargs["event"]["seq"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(html_streams, "event_fragments", counting)
+    cookie = await _session_cookie(owner)
+    pages = [_open(f"/conversations/runs/{run.id}/stream/", headers=cookie) for _ in range(20)]
+    apis = [_open(f"/api/stream/{run.id}", headers=cookie) for _ in range(20)]
+    for exchange, _ in pages + apis:
+        await exchange.until(lambda e=exchange: e.status == 200)
+    await _publish(run, 1, "routing", ROUTING)
+    await _publish(
+        run, 2, "writing", {"section": "Intro", "progress": 50, "word_count": 9, "agent": "w"}
+    )
+    await _publish(run, 3, "content", _content("Hello"))
+    await _publish(run, 4, "content", {**_content("Whole draft"), "replace": True})
+    await _publish(run, 5, "done", DONE)
+    await asyncio.wait_for(asyncio.gather(*(task for _, task in pages + apis)), 10)
+    assert sorted(renders) == [1, 2, 3, 4, 5]
+    bodies = {exchange.text.replace(": heartbeat\n\n", "") for exchange, _ in pages}
+    assert len(bodies) == 1  # every page reader got the same bytes
+    body = bodies.pop()
+    assert "event: sections" in body
+    assert "event: content\ndata: Hello" in body
+    assert "event: draft\ndata: Whole draft" in body  # `replace`: the whole draft so far
+    assert body.count("event: status\ndata: Running") == 1
+    assert all([e["seq"] for e in ex.events()] == [1, 2, 3, 4, 5] for ex, _ in apis)
