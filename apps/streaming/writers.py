@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 
 AsgiSend = Callable[[dict[str, Any]], Awaitable[None]]
 
+# The kernel's send buffer of a stream's socket. Left alone, Linux grows it up to
+# net.ipv4.tcp_wmem's maximum (4 MiB) for a reader that does not read: kernel memory per stream
+# as unbounded as a buffer of our own would be. A reader this far behind catches up from the log.
+KERNEL_SEND_BUFFER = 128 * 1024
+
 
 class Writer(Protocol):
     paused: bool
@@ -88,6 +93,9 @@ class TwistedWriter(_Flow):
             and hasattr(self._transport, "dataBuffer")
             else None
         )
+        if self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, KERNEL_SEND_BUFFER)
         request.registerProducer(self, True)
 
     @classmethod
