@@ -1,5 +1,8 @@
 """The floor: raw Redis pub/sub relayed by a minimal SSE server, nothing of ours in between.
 
+The bench publishes each event as the exact SSE bytes our server would write for it (same JSON,
+same size); this server writes them through unchanged.
+
 Usage: python -m benchmarks.floor_server PORT REDIS_URL CHANNEL
 """
 
@@ -11,6 +14,7 @@ import sys
 import redis.asyncio as aioredis
 
 HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+DONE = b'"type":"done"'
 
 
 async def serve(port: int, redis_url: str, channel: str) -> None:
@@ -21,16 +25,16 @@ async def serve(port: int, redis_url: str, channel: str) -> None:
         await reader.readuntil(b"\r\n\r\n")
         pubsub = client.pubsub()
         await pubsub.subscribe(channel)
-        writer.write(HEADERS + b": connected\n\n")
+        writer.write(HEADERS + b"retry: 2000\n: connected\n\n")
         await writer.drain()
         try:
             async for message in pubsub.listen():
                 if message["type"] != "message":
                     continue
                 data = message["data"]
-                writer.write(b"data: " + data + b"\n\n")
+                writer.write(data)
                 await writer.drain()
-                if data == b"done":
+                if DONE in data:
                     break
         except ConnectionError:
             pass
@@ -38,7 +42,8 @@ async def serve(port: int, redis_url: str, channel: str) -> None:
             await pubsub.aclose()  # type: ignore[no-untyped-call]
             writer.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=2048)
+    # A listen backlog as deep as ours: a connect storm is not refused by the kernel.
+    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=4096)
     async with server:
         await server.serve_forever()
 

@@ -71,11 +71,18 @@ def django_env(
     return env
 
 
-def start_daphne(group: Processes, *, env: dict[str, str], log_dir: Path) -> str:
+def start_daphne(
+    group: Processes, *, env: dict[str, str], log_dir: Path, backlog: int | None = None
+) -> str:
+    """Daphne on a free port; `backlog`: the listen queue (Twisted's default, 50, refuses a
+    connect storm of a thousand streams)."""
     port = free_port()
+    endpoint = f"tcp:port={port}:interface=127.0.0.1"
+    if backlog is not None:
+        endpoint += f":backlog={backlog}"
     group.spawn(
         "daphne",
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "handywriterz.asgi:application"],
+        [str(BIN / "daphne"), "-e", endpoint, "handywriterz.asgi:application"],
         env=env,
         log_dir=log_dir,
     )
