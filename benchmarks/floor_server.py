@@ -1,7 +1,9 @@
 """The floor: raw Redis pub/sub relayed by a minimal SSE server, nothing of ours in between.
 
-The bench publishes each event as the exact SSE bytes our server would write for it (same JSON,
-same size); this server writes them through unchanged.
+One subscription for the process, each message written to every open connection in one loop
+(no framework, no per-connection task, no stored log, no backpressure): the least any Python
+relay of Redis pub/sub can do. The bench publishes each event as the exact SSE bytes our server
+writes for it (same JSON, same size), and this server writes them through unchanged.
 
 Usage: python -m benchmarks.floor_server PORT REDIS_URL CHANNEL
 """
@@ -18,34 +20,32 @@ DONE = b'"type":"done"'
 
 
 async def serve(port: int, redis_url: str, channel: str) -> None:
-    # One subscription per connection: the pool must not cap them (redis-py defaults to 100).
-    client = aioredis.from_url(redis_url, max_connections=100_000)
+    client = aioredis.from_url(redis_url)
+    pubsub = client.pubsub()
+    await pubsub.subscribe(channel)
+    writers: set[asyncio.StreamWriter] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
-        pubsub = client.pubsub()
-        await pubsub.subscribe(channel)
         writer.write(HEADERS + b"retry: 2000\n: connected\n\n")
-        await writer.drain()
-        try:
-            async for message in pubsub.listen():
-                if message["type"] != "message":
-                    continue
-                data = message["data"]
+        writers.add(writer)
+
+    async def relay() -> None:
+        async for message in pubsub.listen():
+            if message["type"] != "message":
+                continue
+            data = message["data"]
+            for writer in writers:
                 writer.write(data)
-                await writer.drain()
-                if DONE in data:
-                    break
-        except ConnectionError:
-            pass
-        finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
-            writer.close()
+            if DONE in data:
+                for writer in writers:
+                    writer.close()
+                writers.clear()
 
     # A listen backlog as deep as ours: a connect storm is not refused by the kernel.
     server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=4096)
     async with server:
-        await server.serve_forever()
+        await asyncio.gather(server.serve_forever(), relay())
 
 
 if __name__ == "__main__":

@@ -56,6 +56,8 @@ def _summary(latencies: list[float]) -> dict[str, float | None]:
         "p50_ms": statistics.median(latencies) if latencies else None,
         "p99_ms": _percentile(latencies, 0.99),
         "max_ms": max(latencies) if latencies else None,
+        "min_ms": min(latencies) if latencies else None,
+        "p10_ms": _percentile(latencies, 0.10),
     }
 
 
