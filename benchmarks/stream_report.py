@@ -76,6 +76,11 @@ def report(figures: dict[str, Any]) -> str:
         f"{_ms(post['post_p50_ms'])} ms and opening the stream to its first event "
         f"{_ms(post['stream_open_to_first_event_p50_ms'])} ms (p50)"
     )
+    inline = post["post_answering_with_the_stream"]
+    lines.append(
+        f"POST /api/chat answering with the stream (Accept: text/event-stream) → first event: "
+        f"{_ms(inline['p50_ms'])} / {_ms(inline['p99_ms'])} ms (p50 / p99)"
+    )
     steps = [s["ours"] for s in figures["latency"]] + [burst]
     lost = sum(s["lost"] for s in steps) + idle["lost"]
     duplicated = sum(s["duplicated"] for s in steps)

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import sync_to_async
 from channels.routing import ProtocolTypeRouter
 from django.core.handlers.asgi import ASGIHandler
+from django.db import close_old_connections, connections
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -16,24 +18,33 @@ django.setup(set_prefix=False)
 
 
 class OneTripHandler(ASGIHandler):
-    """Django's ASGI handler, with the middleware chain and the view run in one trip to the
-    sync thread. Our middlewares and views are synchronous: under the stock handler each
-    middleware hook is a thread crossing of its own (a dozen per request), which is most of a
-    POST's time on a busy event loop. Async views still work (Django runs them with
-    async_to_sync)."""
+    """Django's ASGI handler, with the middleware chain and the view run in one trip to a
+    thread. Our middlewares and views are synchronous: under the stock handler each middleware
+    hook is a thread crossing of its own (a dozen per request), which is most of a POST's time
+    on a busy event loop. And the stock handler makes a new thread for every request, so what a
+    library keeps per thread starts cold each time (Celery builds its result backend anew for
+    each `delay`: ~16 ms a POST); these threads last. Async views still work (Django runs them
+    with async_to_sync)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.load_middleware(is_async=False)
+        self._threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="django")
 
     async def run_get_response(self, request: HttpRequest) -> HttpResponseBase:
-        response: HttpResponseBase = await sync_to_async(self._respond, thread_sensitive=True)(
-            request
-        )
+        respond = sync_to_async(self._respond, thread_sensitive=False, executor=self._threads)
+        response: HttpResponseBase = await respond(request)
         return response
 
     def _respond(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
+        close_old_connections()
+        try:
+            response = self.get_response(request)
+        finally:
+            # These threads outlive the request: its database connection goes back to the pool
+            # now (a streaming body that needs one later opens its own).
+            for alias in connections:
+                connections[alias].close()
         response._handler_class = self.__class__  # type: ignore[attr-defined]
         if isinstance(response, FileResponse):
             # As the stock handler does: the ASGI server does the low-level chunking.
@@ -45,9 +56,10 @@ django_asgi_app = OneTripHandler()
 
 from django.conf import settings  # noqa: E402 -- after the app registry is ready
 
-from apps.api.streams import resolve_json_stream  # noqa: E402
+from apps.api.streams import resolve_json_stream, submitted_run  # noqa: E402
 from apps.conversations.streams import resolve_html_stream  # noqa: E402
-from apps.streaming.server import Route, StreamApp  # noqa: E402
+from apps.streaming.renderers import JSON_FORMAT  # noqa: E402
+from apps.streaming.server import Route, StreamApp, SubmitRoute  # noqa: E402
 
 # The run streams are served ahead of Django's view stack (apps.streaming.server): the same URLs
 # as the Django views of apps.api and apps.conversations, which stay for Django's test client.
@@ -58,6 +70,8 @@ streams = StreamApp(
     ],
     fallback=django_asgi_app,
     heartbeat_seconds=settings.SSE_HEARTBEAT_SECONDS,
+    # `POST /api/chat` with `Accept: text/event-stream`: the run's stream is the answer.
+    submit=SubmitRoute("/api/chat", submitted_run, lambda run, conversation: JSON_FORMAT),
 )
 
 # HTTP only for now (SSE is plain HTTP); websockets would be routed here.

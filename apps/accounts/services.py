@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -36,8 +37,19 @@ def api_token_revoke(*, token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
 
 
+# `last_used_at` is written at most this often a token: a write (a commit) on every request
+# would sit on the path of every POST and every stream connect.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def _used_long_ago(token: ApiToken) -> bool:
+    last = token.last_used_at
+    return last is None or timezone.now() - last >= LAST_USED_RESOLUTION
+
+
 def api_token_authenticate(*, secret: str) -> User | None:
-    """The active user a token belongs to, or None. Records when the token was last used."""
+    """The active user a token belongs to, or None. Records when the token was last used (to
+    the minute)."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
@@ -45,7 +57,8 @@ def api_token_authenticate(*, secret: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    if _used_long_ago(token):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
 
 
@@ -57,7 +70,8 @@ async def api_token_aauthenticate(*, secret: str) -> User | None:
     )
     if token is None:
         return None
-    await ApiToken.objects.filter(pk=token.pk).aupdate(last_used_at=timezone.now())
+    if _used_long_ago(token):
+        await ApiToken.objects.filter(pk=token.pk).aupdate(last_used_at=timezone.now())
     return token.user
 
 

@@ -80,3 +80,14 @@ def resolve_json_stream(request: StreamRequest) -> StreamPlan | Reject:
         after_seq=after,
         make_format=lambda: JSON_FORMAT,
     )
+
+
+def submitted_run(status: int, body: bytes) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The run and conversation a `POST /api/chat` answer started (None: it started none)."""
+    if status != 200:
+        return None
+    try:
+        answer = json.loads(body)
+        return uuid.UUID(answer["trace_id"]), uuid.UUID(answer["conversation_id"])
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -103,6 +103,18 @@ class Route:
     resolve: Resolver
 
 
+@dataclass(frozen=True)
+class SubmitRoute:
+    """A POST that starts a run and, when the client accepts `text/event-stream`, answers with
+    the run's stream instead of its JSON (the first event without a second request). The view
+    that handles the POST (Django's, behind us) does the work; `run_of` reads its answer: the
+    run and conversation it started, or None to pass the answer through as it is."""
+
+    path: str
+    run_of: Callable[[int, bytes], tuple[uuid.UUID, uuid.UUID] | None]
+    make_format: Callable[[uuid.UUID, uuid.UUID], Format]
+
+
 @dataclass
 class _Opened:
     plan: StreamPlan
@@ -123,16 +135,41 @@ def _resolve_and_read(resolve: Resolver, request: StreamRequest) -> _Opened | Re
 
 
 _resolve_in_thread = in_thread(_resolve_and_read)
+_read_log = in_thread(selectors.events_after)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value)
+    return b""
 
 
 class StreamApp:
-    def __init__(self, *, routes: list[Route], fallback: AsgiApp, heartbeat_seconds: float):
+    def __init__(
+        self,
+        *,
+        routes: list[Route],
+        fallback: AsgiApp,
+        heartbeat_seconds: float,
+        submit: SubmitRoute | None = None,
+    ):
         self._routes = routes
         self._fallback = fallback
         self._heartbeat = heartbeat_seconds
+        self._submit = submit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            submit = self._submit
+            if (
+                submit is not None
+                and scope["path"] == submit.path
+                and scope["method"] == "POST"
+                and b"text/event-stream" in _header(scope, b"accept")
+            ):
+                await self._submit_then_stream(submit, scope, receive, send)
+                return
             for route in self._routes:
                 match = route.pattern.fullmatch(scope["path"])
                 if match is not None:
@@ -172,6 +209,45 @@ class StreamApp:
             return
         await self._stream(opened.plan, opened.backlog, connection, receive, send)
 
+    async def _submit_then_stream(
+        self, submit: SubmitRoute, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        start: dict[str, Any] = {}
+        body = bytearray()
+
+        async def keep(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+
+        await self._fallback(scope, receive, keep)
+        started = submit.run_of(start.get("status", 500), bytes(body)) if start else None
+        if started is None:
+            await send(start)
+            await send({"type": "http.response.body", "body": bytes(body)})
+            return
+        run_id, conversation_id = started
+        hub = get_hub()
+        ensure_ticker(hub, interval=self._heartbeat)
+        connection = Connection(run_id=run_id)
+        await hub.attach(run_id, connection)
+        try:
+            # The run was made by this request, for its caller: no one else's to check.
+            backlog = await _read_log(
+                run_id=run_id, conversation_id=conversation_id, after_seq=0, limit=LOG_BATCH
+            )
+        except BaseException:
+            await hub.detach(run_id, connection)
+            raise
+        plan = StreamPlan(
+            run_id=run_id,
+            conversation_id=conversation_id,
+            after_seq=0,
+            make_format=lambda: submit.make_format(run_id, conversation_id),
+        )
+        await self._stream(plan, backlog, connection, receive, send)
+
     async def _stream(
         self,
         plan: StreamPlan,
@@ -184,7 +260,8 @@ class StreamApp:
         fmt = plan.make_format()
         watcher: asyncio.Task[None] | None = None
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+            headers = [*SSE_HEADERS, (b"x-trace-id", str(plan.run_id).encode())]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": fmt.opened(), "more_body": True})
             connection.start(
                 after_seq=plan.after_seq,
