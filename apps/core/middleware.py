@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -29,6 +31,13 @@ def _route(request: HttpRequest) -> str:
 
 def _user_id(user: Any) -> object:
     return user.pk if user is not None and user.is_authenticated else None
+
+
+@receiver(request_finished)
+def _forget_request(**kwargs: object) -> None:
+    # Once the response is closed (after Django's own logging of it, and after a streamed
+    # body): a thread that serves the next request, or nothing, must not log with these ids.
+    logcontext.clear()
 
 
 class RequestContextMiddleware:
