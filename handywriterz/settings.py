@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "apps.files",
     "apps.scholarly",
     "apps.health",
+    "apps.privacy",
     "apps.core",
 ]
 
