@@ -104,7 +104,7 @@ def test_export_is_a_download_for_the_writer_only(auth_client: Client, media_roo
     response = auth_client.get(reverse("privacy:export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(response.getvalue()))
     assert "library.json" in archive.namelist()
     assert Client().get(reverse("privacy:export")).status_code == 302  # to the login page
 
