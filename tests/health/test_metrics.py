@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from apps.conversations.models import Run
 from apps.core import metrics
+from apps.core.redis_connection import redis_client
 from tests.fakes.llm_server import FakeLLMServer, fake_model
 from tests.live import METRICS_TOKEN, LiveStack, iter_sse
 
@@ -95,7 +96,7 @@ def test_counters_histograms_and_gauges_read_back_as_written(clean_metrics):
 
 def test_a_dead_processs_open_streams_stop_being_counted(clean_metrics):
     metrics.OPEN_STREAMS.inc()
-    client = metrics.redis_client()
+    client = redis_client()
     client.delete(metrics._key(f"alive:sse_open_streams:{metrics.process_name()}"))
     assert "handywriterz_sse_open_streams{" not in _exposition()
     metrics.OPEN_STREAMS.dec()
