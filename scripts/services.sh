@@ -24,7 +24,7 @@ if ! redis_up; then
 fi
 
 # Debian's redis-sentinel for the Sentinel failover test (tests/e2e/test_sentinel_failover.py),
-# which starts its own; none is left running by the package here.
+# which starts its own Redis pair and Sentinel on free ports.
 if ! command -v redis-sentinel >/dev/null 2>&1; then
   echo "==> installing Debian's redis-sentinel"
   export DEBIAN_FRONTEND=noninteractive
