@@ -96,10 +96,20 @@ def test_counters_histograms_and_gauges_read_back_as_written(clean_metrics):
 
 def test_a_dead_processs_open_streams_stop_being_counted(clean_metrics):
     metrics.OPEN_STREAMS.inc()
+    metrics.flush()
     client = redis_client()
     client.delete(metrics._key(f"alive:sse_open_streams:{metrics.process_name()}"))
     assert "handywriterz_sse_open_streams{" not in _exposition()
     metrics.OPEN_STREAMS.dec()
+
+
+def test_many_writes_from_a_busy_path_all_arrive(clean_metrics):
+    for _ in range(1000):
+        metrics.EVENTS_PUBLISHED.inc(type="content")
+    assert metrics.flush()
+    assert value(samples(_exposition()), "handywriterz_events_published_total", type="content") == (
+        1000
+    )
 
 
 def test_a_metric_refuses_labels_it_does_not_have():
