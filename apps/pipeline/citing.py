@@ -89,10 +89,14 @@ class Use:
     locator: str = ""
 
 
-def _citation(use: Use) -> Any:
+def _item(use: Use) -> Any:
     if use.locator:
-        return Citation([CitationItem(use.key, locator=Locator(use.label or "page", use.locator))])
-    return Citation([CitationItem(use.key)])
+        return CitationItem(use.key, locator=Locator(use.label or "page", use.locator))
+    return CitationItem(use.key)
+
+
+def _citation(use: Use) -> Any:
+    return Citation([_item(use)])
 
 
 def _for_style(style: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -171,8 +175,13 @@ class Citer:
     def cite(self, uses: Sequence[Use]) -> list[str]:
         """Every use's in-text citation, in document order. All are registered before any is
         formatted, so that numbers (IEEE) agree everywhere."""
+        return self.cite_groups([[use] for use in uses])
+
+    def cite_groups(self, groups: Sequence[Sequence[Use]]) -> list[str]:
+        """One in-text citation per group of works cited together ("(Smith, 2020; Lee, 2021,
+        p. 4)"), in document order; numbered styles number the works by first citation."""
         bibliography = self._bibliography()
-        citations = [_citation(use) for use in uses]
+        citations = [Citation([_item(use) for use in group]) for group in groups]
         for citation in citations:
             bibliography.register(citation)
         return [self._finish(bibliography.cite(c, _noop)) for c in citations]

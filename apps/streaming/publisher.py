@@ -144,6 +144,14 @@ class RunPublisher:
             ),
         )
 
+    def replace_content(self, document: str, *, word_count: int) -> None:
+        """The whole document so far, replacing what readers have (`replace: true`)."""
+        self.flush()
+        fields = ContentFields(
+            message=document, is_complete=False, word_count=word_count, replace=True
+        )
+        self._emit(EventType.CONTENT, fields)
+
     def complete_content(self, *, word_count: int) -> None:
         """Send what is pending with `is_complete: true` (an empty message if nothing is)."""
         self._pending_word_count = word_count

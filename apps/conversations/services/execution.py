@@ -22,7 +22,7 @@ from apps.conversations.services.lifecycle import (
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import RunCancelled
 from apps.pipeline.providers.base import ProviderError
-from apps.pipeline.services import pipeline_run
+from apps.pipeline.services import done_message, pipeline_run
 from apps.pipeline.state import PipelineState
 from apps.streaming.publisher import RunPublisher
 
@@ -104,10 +104,11 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
         )
         # The row is committed before `done` goes out: a reader that sees `done` finds the result.
         publisher.done(
-            message="Plan complete" if state.quality.get("mode") == "plan" else "Draft complete",
+            message=done_message(state.quality),
             final_word_count=words,
             processing_time=round(time.monotonic() - started, 3),
             system_used=state.route.system,
+            quality=state.quality,
         )
         logger.info("event=run_succeeded run_id=%s words=%s", run.id, words)
     except Exception as error:
