@@ -25,7 +25,8 @@ def _value(value: Any) -> str:
 
 
 def run_quality_html(run: Run) -> SafeString:
-    report = run.quality_report or {}
+    # The works are shown under "sources".
+    report = {k: v for k, v in (run.quality_report or {}).items() if k != "sources"}
     if not report:
         return format_html("<p>{}</p>", "No quality report (the run did not finish).")
     rows = format_html_join(
@@ -52,6 +53,22 @@ def run_sources_html(run: Run) -> SafeString:
             for p in research
         ),
     )
+    works_used = [w for w in (run.quality_report or {}).get("sources", []) if isinstance(w, dict)]
+    retrieved = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                w.get("handle", ""),
+                "; ".join(map(str, w.get("authors", []))) or "—",
+                w.get("year") or "n.d.",
+                w.get("title", ""),
+                "cited" if w.get("cited") else "not cited",
+                w.get("passages", 0),
+            )
+            for w in works_used
+        ),
+    )
     files = list(run.conversation.files.order_by("created_at"))
     entries = LibraryEntry.objects.filter(file__in=files).order_by("file", "created_at")
     works = format_html_join(
@@ -66,9 +83,13 @@ def run_sources_html(run: Run) -> SafeString:
         "", "<li>{} — {}</li>", ((f.original_name, f.status) for f in files)
     )
     return format_html(
+        "<p><strong>Works the run could cite</strong></p>"
+        "<table><tr><th>handle</th><th>authors</th><th>year</th><th>title</th><th>cited</th>"
+        "<th>passages</th></tr>{}</table>"
         "<p><strong>Research</strong></p><ul>{}</ul>"
         "<p><strong>Attached files</strong></p><ul>{}</ul>"
         "<p><strong>Works in those files</strong></p><ul>{}</ul>",
+        retrieved or format_html('<tr><td colspan="6">{}</td></tr>', "none"),
         searched or format_html("<li>{}</li>", "none"),
         attached or format_html("<li>{}</li>", "none"),
         works or format_html("<li>{}</li>", "none"),

@@ -131,7 +131,21 @@ def test_a_runs_page_shows_its_quality_report_and_sources_read_only(staff_client
     run = RunFactory(
         conversation__user=user,
         status=Run.Status.SUCCEEDED,
-        quality_report={"word_count": 990, "citations_ok": False, "uncited_sources": ["S2"]},
+        quality_report={
+            "word_count": 990,
+            "citations_ok": False,
+            "uncited_sources": ["S2"],
+            "sources": [
+                {
+                    "handle": "S1",
+                    "title": "The energetic basis of the urban heat island",
+                    "authors": ["Oke, T. R."],
+                    "year": 1982,
+                    "cited": True,
+                    "passages": 3,
+                }
+            ],
+        },
     )
     run.conversation.files.add(upload)
     RunEventFactory(
@@ -151,6 +165,10 @@ def test_a_runs_page_shows_its_quality_report_and_sources_read_only(staff_client
     assert '<th style="text-align:left">word_count</th><td><pre style="margin:0">990</pre>' in page
     assert 'citations_ok</th><td><pre style="margin:0">NO</pre>' in page
     assert "openalex — completed (4 found): urban heat" in page
+    assert (
+        "<tr><td>S1</td><td>Oke, T. R.</td><td>1982</td>"
+        "<td>The energetic basis of the urban heat island</td><td>cited</td><td>3</td></tr>"
+    ) in page
     assert "heat-&lt;b&gt;islands&lt;/b&gt;.pdf" in page  # escaped, never rendered
     assert "Oke (1982). Urban heat islands" in page
     # The report is shown, not offered for editing.
