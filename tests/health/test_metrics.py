@@ -98,7 +98,7 @@ def test_a_dead_processs_open_streams_stop_being_counted(clean_metrics):
     metrics.OPEN_STREAMS.inc()
     metrics.flush()
     client = redis_client()
-    client.delete(metrics._key(f"alive:sse_open_streams:{metrics.process_name()}"))
+    client.delete(metrics.key(f"alive:sse_open_streams:{metrics.process_name()}"))
     assert "handywriterz_sse_open_streams{" not in _exposition()
     metrics.OPEN_STREAMS.dec()
 
