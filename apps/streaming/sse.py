@@ -63,6 +63,7 @@ async def run_event_stream(
                 return
 
         while True:
+            metrics.OPEN_STREAMS.refresh()  # a long, busy stream keeps its process counted
             live: Event | Resync | None
             try:
                 live = await asyncio.wait_for(queue.get(), timeout=heartbeat_seconds)
@@ -76,7 +77,6 @@ async def run_event_stream(
                     if is_terminal(stored):
                         return
                 if live is None:
-                    metrics.OPEN_STREAMS.refresh()
                     yield Heartbeat()
                 continue
             seq = live["seq"]

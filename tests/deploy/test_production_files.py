@@ -74,12 +74,18 @@ def test_only_the_proxy_is_public_and_flower_is_on_loopback_behind_auth(services
     }
     assert public == {"proxy"}
     assert [p["host_ip"] for p in services["flower"]["ports"]] == ["127.0.0.1"]
-    assert any(arg.startswith("--basic-auth=ops:") for arg in services["flower"]["command"])
+    assert services["flower"]["environment"]["FLOWER_BASIC_AUTH"].startswith("ops:")
 
 
 def test_secrets_come_from_the_environment_never_the_file(tmp_path):
     text = COMPOSE.read_text()
-    for name in ("SECRET_KEY", "POSTGRES_PASSWORD", "REDIS_PASSWORD", "METRICS_TOKEN"):
+    for name in (
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "METRICS_TOKEN",
+        "FLOWER_BASIC_AUTH",
+    ):
         assert re.search(rf"\${{{name}:\?", text), f"{name} is not required from the environment"
     # Without them the file refuses to resolve.
     empty = tmp_path / "empty.env"
