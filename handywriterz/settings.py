@@ -298,6 +298,8 @@ ANTHROPIC_BASE_URL = env_url("ANTHROPIC_BASE_URL")
 LLM_BASE_URL = env_url("LLM_BASE_URL")
 LLM_API_KEY = env_str("LLM_API_KEY", "")
 LLM_MODELS = env_list("LLM_MODELS", [])
+# The model the compose form and the API choose when none is named; empty: the first configured.
+DEFAULT_MODEL = env_str("DEFAULT_MODEL", "")
 if LLM_BASE_URL and not LLM_MODELS:
     raise ImproperlyConfigured("LLM_MODELS must list the model names served at LLM_BASE_URL")
 # Seconds without a byte from the provider before a call fails, and how often a call that hit a

@@ -32,7 +32,11 @@ class LiveStack:
 
 
 def start_stack(
-    *, database_name: str, log_dir: Path, worker_env: dict[str, str] | None = None
+    *,
+    database_name: str,
+    log_dir: Path,
+    worker_env: dict[str, str] | None = None,
+    web_env: dict[str, str] | None = None,
 ) -> LiveStack:
     env = django_env(
         settings_module="handywriterz.settings_test",
@@ -43,7 +47,7 @@ def start_stack(
     )
     group = Processes()
     try:
-        url = start_daphne(group, env=env, log_dir=log_dir)
+        url = start_daphne(group, env={**env, **(web_env or {})}, log_dir=log_dir)
         start_worker(group, env={**env, **(worker_env or {})}, log_dir=log_dir)
     except BaseException:
         group.stop()

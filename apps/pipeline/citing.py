@@ -199,22 +199,37 @@ class Citer:
         ]
         return list(zip(bibliography.keys, entries, strict=True))
 
-    def patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
-        """For each work, a pattern that finds its in-text citations with any locator, given
-        the works registered in `keys` order."""
+    def _forms(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        """Each work's citation forms as regular expressions (any locator), longest first."""
         labels = ("", *LOCATOR_LABELS)
         uses = [Use(key, label, _SENTINEL if label else "") for label in labels for key in keys]
         rendered = self.cite(uses)
-        patterns = {}
+        forms = {}
         for index, key in enumerate(keys):
-            forms = {rendered[n * len(keys) + index] for n in range(len(labels))}
-            alternatives = sorted(
-                (re.escape(form).replace(_SENTINEL, r"[\w.–-]+") for form in forms),
+            texts = {rendered[n * len(keys) + index] for n in range(len(labels))}
+            forms[key] = sorted(
+                (re.escape(form).replace(_SENTINEL, r"[\w.–-]+") for form in texts),
                 key=len,
                 reverse=True,  # the longest form first: a located citation before a bare one
             )
-            patterns[key] = re.compile("|".join(alternatives))
-        return patterns
+        return forms
+
+    def patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
+        """For each work, a pattern that finds its in-text citations with any locator, given
+        the works registered in `keys` order."""
+        return {key: re.compile("|".join(forms)) for key, forms in self._forms(keys).items()}
+
+    def inner_patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
+        """The same without the citation's outer brackets: one work's part of a citation of
+        several ("Okafor & Chen, 2021" in "(Okafor & Chen, 2021; Lee, 2020)")."""
+        inner = {}
+        for key, forms in self._forms(keys).items():
+            stripped = [_OUTER.sub("", form) for form in forms]
+            inner[key] = re.compile("|".join(f for f in stripped if f))
+        return inner
+
+
+_OUTER = re.compile(r"^\\[(\[]|\\[)\]]$")
 
 
 # "(Table 2)" is a cross-reference, not an MLA citation of an author called Table.
@@ -239,6 +254,7 @@ _LOOKS_LIKE = {
     ),
 }
 _QUOTED = re.compile(r"“[^”\n]*”")
+_GROUP = re.compile(r"\(([^()\n]*;[^()\n]*)\)")
 
 
 @dataclass(frozen=True)
@@ -256,6 +272,19 @@ def audit(*, citer: Citer, keys: Sequence[str], body: str) -> Audit:
         for match in pattern.finditer(body):
             first[key] = min(first.get(key, match.start()), match.start())
         remainder = pattern.sub(" ", remainder)
+    # Citations of several works at once: each part must be one listed work's.
+    inner = citer.inner_patterns(keys)
+    for group in list(_GROUP.finditer(remainder)):
+        parts = [part.strip() for part in group.group(1).split(";")]
+        owners = [
+            next((k for k, p in inner.items() if p.fullmatch(part)), None) for part in parts
+        ]
+        if all(owners):
+            position = body.find(group.group(0))
+            for owner in owners:
+                assert owner is not None
+                first[owner] = min(first.get(owner, position), position)
+            remainder = remainder.replace(group.group(0), " ", 1)
     # Quoted passages are the sources' own words; what they cite is not ours to check.
     remainder = _QUOTED.sub(" ", remainder)
     family = (
