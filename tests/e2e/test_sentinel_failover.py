@@ -55,6 +55,19 @@ def _wait(condition, *, what: str, timeout: float = 30) -> None:
         time.sleep(0.2)
 
 
+def _force_failover(sentinel: redis.Redis) -> None:
+    # Refused (NOGOODSLAVE) until the Sentinel has heard from the replica itself: ask again.
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            sentinel.execute_command("SENTINEL", "FAILOVER", MASTER)
+            return
+        except redis.ResponseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker) -> Iterator[SentinelStack]:
     group = Processes()
@@ -120,7 +133,7 @@ def test_a_run_streams_whole_across_a_forced_failover(stack: SentinelStack):
                 events.append(message.json())
                 if len(events) == 10:
                     assert Run.objects.get(id=trace_id).status == Run.Status.RUNNING
-                    stack.sentinel.execute_command("SENTINEL", "FAILOVER", MASTER)
+                    _force_failover(stack.sentinel)
                     _wait(
                         lambda: stack.master() == stack.replica_port,
                         what="the replica promoted",
