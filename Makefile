@@ -11,9 +11,11 @@ run migrate services bench: export DEBUG ?= true
 .PHONY: run test lint format typecheck bench setup setup-dev services migrate deploy-check
 
 setup:
+	@scripts/system.sh
 	@scripts/bootstrap.sh requirements.txt
 
 setup-dev:
+	@scripts/system.sh --dev
 	@scripts/bootstrap.sh requirements-dev.txt
 
 services: setup
@@ -54,3 +56,4 @@ deploy-check: setup-dev
 
 bench: migrate setup-dev
 	$(PY) -m benchmarks.stream_latency
+	$(PY) -m benchmarks.exports

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.pipeline",
     "apps.streaming",
     "apps.api",
+    "apps.exports",
     "apps.files",
     "apps.scholarly",
     "apps.health",
@@ -421,5 +422,10 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of every export at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

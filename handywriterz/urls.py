@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/data/", include("apps.privacy.urls")),
     path("conversations/", include("apps.conversations.urls")),
     path("files/", include("apps.files.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("api/", include("apps.api.urls")),
     path("", include("apps.health.urls")),
 ]

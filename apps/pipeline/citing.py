@@ -38,6 +38,8 @@ STYLE_FILES = {
 # Cite Them Right is a British guide and its CSL carries an en-GB locale block, but names no
 # default locale: without one citeproc uses en-US quotation marks and punctuation rules.
 STYLE_LOCALES: dict[str, str] = {CitationStyle.HARVARD: "en-GB"}
+# Styles that number works (by first citation) rather than name them.
+NUMBERED_STYLES = frozenset({CitationStyle.IEEE})
 REFERENCES_HEADING: dict[str, str] = {
     CitationStyle.APA7: "References",
     CitationStyle.HARVARD: "Reference list",
