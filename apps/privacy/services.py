@@ -1,10 +1,11 @@
 """A writer's data as a whole: export all of it, or delete all of it.
 
-The export is a zip of their documents as Markdown and their source library as CSL-JSON, written
-under MEDIA_ROOT/exports/<user id>/ (a large account is not built in memory) and replaced by the
-next export. Deleting the account removes every row that belongs to the writer (the user row's
-cascade: conversations, messages, runs, stored events, files, passages, library, tokens), their
-sessions, their stored uploads and exports on disk, and their runs' keys in the cache.
+The export is a zip of their documents as Markdown and their source library as CSL-JSON,
+written under MEDIA_ROOT/account-exports/<user id>/ (a large account is not built in memory)
+and replaced by the next export. Deleting the account removes every row that belongs to the
+writer (the user row's cascade: conversations, messages, runs, stored events, document exports,
+files, passages, library, tokens), their sessions, their stored uploads, cached document exports
+and account exports on disk, and their runs' keys in the cache.
 """
 
 from __future__ import annotations
@@ -28,20 +29,27 @@ from apps.accounts.models import User
 from apps.conversations import cancel
 from apps.conversations.models import Run
 from apps.conversations.services.lifecycle import RunNotActive, run_cancel
+from apps.exports.models import Export as DocumentExport
+from apps.exports.models import export_upload_to
 from apps.files.models import LibraryEntry, UploadedFile
 
 logger = logging.getLogger(__name__)
 
-EXPORTS = "exports"
+ACCOUNT_EXPORTS = "account-exports"
 
 
 def export_dir(user_id: object) -> Path:
-    return Path(settings.MEDIA_ROOT) / EXPORTS / str(user_id)
+    return Path(settings.MEDIA_ROOT) / ACCOUNT_EXPORTS / str(user_id)
 
 
 def uploads_dir(user_id: object) -> Path:
     # apps.files.models.upload_path stores every upload under the owner's id.
     return Path(settings.MEDIA_ROOT) / str(user_id)
+
+
+def run_exports_dir(run_id: uuid.UUID) -> str:
+    """The folder of a run's cached document exports (apps.exports.models.export_upload_to)."""
+    return str(Path(export_upload_to(DocumentExport(run_id=run_id), "x")).parent)
 
 
 def _slug(text: str, fallback: str) -> str:
@@ -130,6 +138,9 @@ def account_delete(*, user: User) -> None:
     blobs = [
         f.blob.name for f in UploadedFile.objects.filter(owner=user).exclude(blob="").only("blob")
     ]
+    exported = [
+        e.file.name for e in DocumentExport.objects.filter(run_id__in=run_ids).exclude(file="")
+    ]
     user_id = user.pk
     with transaction.atomic():
         Session.objects.filter(session_key__in=_user_sessions(user)).delete()
@@ -139,9 +150,19 @@ def account_delete(*, user: User) -> None:
     storage = UploadedFile._meta.get_field("blob").storage
     for name in blobs:
         storage.delete(name)
-    for folder in (uploads_dir(user_id), export_dir(user_id)):
+    export_storage = DocumentExport._meta.get_field("file").storage
+    for name in exported:
+        export_storage.delete(name)
+    # Whatever else sits in the writer's folders (a file being written as we went, say).
+    folders = [uploads_dir(user_id), export_dir(user_id)]
+    folders += [Path(settings.MEDIA_ROOT) / run_exports_dir(run_id) for run_id in run_ids]
+    for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
     cancel.forget(run_ids)
     logger.info(
-        "event=account_deleted user_id=%s runs=%s files=%s", user_id, len(run_ids), len(blobs)
+        "event=account_deleted user_id=%s runs=%s files=%s exports=%s",
+        user_id,
+        len(run_ids),
+        len(blobs),
+        len(exported),
     )

@@ -21,6 +21,7 @@ from apps.accounts.models import ApiToken, User
 from apps.accounts.services import api_token_create
 from apps.conversations import cancel
 from apps.conversations.models import Conversation, Message, Run
+from apps.exports.models import Export
 from apps.files.models import LibraryEntry, TextChunk, UploadedFile
 from apps.privacy import services
 from apps.streaming.models import RunEvent
@@ -69,7 +70,15 @@ def _account(user: User) -> dict[str, list]:
     TextChunk.objects.create(file=upload, entry=entry, ordinal=0, text="hello", page=1)
     api_token_create(user=user, name="laptop")
     cancel.flag(done.id)
-    return {"runs": [done.id, failed.id], "files": [upload.id], "blob": [upload.blob.path]}
+    # A cached document export of the finished run, as the exports app keeps one.
+    export = Export.objects.create(run=done, format="md", status=Export.Status.READY)
+    export.file.save("md.md", ContentFile(b"# Heat"), save=True)
+    return {
+        "runs": [done.id, failed.id],
+        "files": [upload.id],
+        "blob": [upload.blob.path],
+        "exports": [export.file.path],
+    }
 
 
 def test_the_export_has_each_document_as_markdown_and_the_library_as_csl_json(media_root, user):
@@ -96,7 +105,7 @@ def test_the_export_has_each_document_as_markdown_and_the_library_as_csl_json(me
         }
     ]
     assert (made.documents, made.library_entries) == (1, 1)
-    assert made.path.parent == media_root / "exports" / str(user.pk)
+    assert made.path.parent == media_root / "account-exports" / str(user.pk)
 
 
 def test_export_is_a_download_for_the_writer_only(auth_client: Client, media_root, user):
@@ -152,8 +161,11 @@ def test_deleting_the_account_leaves_nothing_of_the_writer(media_root):
         ),
         "stored bytes": sum(1 for p in (media_root / str(user_id)).rglob("*") if p.is_file()),
         "blobs": sum(1 for p in mine["blob"] if Path(p).exists()),
-        "exports": int(export.path.exists())
-        + sum(1 for _ in (media_root / "exports" / str(user_id)).rglob("*")),
+        "account exports": int(export.path.exists())
+        + sum(1 for _ in (media_root / "account-exports" / str(user_id)).rglob("*")),
+        "document exports": Export.objects.filter(run_id__in=mine["runs"]).count(),
+        "document export files": sum(1 for p in mine["exports"] if Path(p).exists())
+        + sum(1 for r in mine["runs"] if (media_root / "exports" / str(r)).exists()),
         "cache": sum(1 for run_id in mine["runs"] if cache.get(f"run-cancel:{run_id}")),
     }
     assert remaining == dict.fromkeys(remaining, 0)
@@ -162,7 +174,8 @@ def test_deleting_the_account_leaves_nothing_of_the_writer(media_root):
     # The other writer keeps everything.
     assert Run.objects.filter(id__in=theirs["runs"]).count() == 2
     assert RunEvent.objects.filter(run_id__in=theirs["runs"]).count() == 3
-    assert all(Path(p).exists() for p in theirs["blob"])
+    assert all(Path(p).exists() for p in theirs["blob"] + theirs["exports"])
+    assert Export.objects.filter(run_id__in=theirs["runs"]).count() == 1
     assert LibraryEntry.objects.filter(owner=other).count() == 1
     assert client.get(reverse("privacy:deleted")).status_code == 200
 
