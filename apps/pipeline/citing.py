@@ -278,9 +278,7 @@ def audit(*, citer: Citer, keys: Sequence[str], body: str) -> Audit:
     inner = citer.inner_patterns(keys)
     for group in list(_GROUP.finditer(remainder)):
         parts = [part.strip() for part in group.group(1).split(";")]
-        owners = [
-            next((k for k, p in inner.items() if p.fullmatch(part)), None) for part in parts
-        ]
+        owners = [next((k for k, p in inner.items() if p.fullmatch(part)), None) for part in parts]
         if all(owners):
             position = body.find(group.group(0))
             for owner in owners:

@@ -74,7 +74,9 @@ def read(document: str, style: str) -> Reading:
                 cited.append((_first_word(part), year.group(0)))
     for entry in entries:
         year = re.search(_YEAR, entry)
-        listed.append((_first_word(entry), "" if style == "mla9" else (year.group(0) if year else "")))
+        listed.append(
+            (_first_word(entry), "" if style == "mla9" else (year.group(0) if year else ""))
+        )
     return Reading(body, entries, cited, listed)
 
 

@@ -12,22 +12,26 @@ LIBRARY = r"""
   journal = {Urban Climate},
   year = {2021}, volume = {38}, number = {2}, pages = {100--118},
   doi = {10.1016/j.uclim.2021.100118},
-  abstract = {Impervious surfaces stored daytime heat and raised night-time air temperatures by 2.1 degrees in dense Lagos districts compared with vegetated suburbs.}
+  abstract = {Impervious surfaces stored daytime heat and raised night-time air temperatures by
+    2.1 degrees in dense Lagos districts compared with vegetated suburbs.}
 }
 @article{okafor2021b,
   author = {Okafor, Ngozi and Chen, Li},
   title = {Street Trees as Cooling Infrastructure},
   journal = {Landscape and Urban Planning},
   year = {2021}, volume = {214}, pages = {104--177},
-  abstract = {Street trees with dense canopy cover lowered surface temperatures by up to 12 degrees and reduced pedestrian heat stress during afternoon peaks.}
+  abstract = {Street trees with dense canopy cover lowered surface temperatures by up to 12
+    degrees and reduced pedestrian heat stress during afternoon peaks.}
 }
 @book{santamouris2019,
   author = {Santamouris, Mattheos},
-  title = {Minimizing Energy Consumption, Energy Poverty and Global and Local Climate Change in the Built Environment},
+  title = {Minimizing Energy Consumption, Energy Poverty and Global and Local Climate Change in
+    the Built Environment},
   publisher = {Elsevier},
   address = {Amsterdam},
   year = {2019},
-  abstract = {Cool roofs and reflective pavements reduce peak urban temperatures and cooling energy demand, with the largest gains in hot dry climates.}
+  abstract = {Cool roofs and reflective pavements reduce peak urban temperatures and cooling
+    energy demand, with the largest gains in hot dry climates.}
 }
 @techreport{epa2022,
   author = {{United States Environmental Protection Agency}},
@@ -35,14 +39,16 @@ LIBRARY = r"""
   institution = {EPA},
   number = {EPA-430-R-22-001},
   year = {2022},
-  abstract = {Heat islands raise energy demand, air pollution and heat-related illness; green roofs, trees and cool pavements are the main mitigation strategies for municipalities.}
+  abstract = {Heat islands raise energy demand, air pollution and heat-related illness; green
+    roofs, trees and cool pavements are the main mitigation strategies for municipalities.}
 }
 @article{jae2020,
   author = {Kim, Jae-Woo and Park, Soo-Min},
   title = {Heat Vulnerability and Elderly Residents in Seoul},
   journal = {Environmental Research},
   year = {2020}, volume = {186}, pages = {109--120},
-  abstract = {Elderly residents living alone in top-floor flats had the highest heat vulnerability, and mortality rose sharply on nights above 25 degrees.}
+  abstract = {Elderly residents living alone in top-floor flats had the highest heat
+    vulnerability, and mortality rose sharply on nights above 25 degrees.}
 }
 """
 
@@ -75,7 +81,10 @@ def attach_material(user) -> list:
         "heat-plan.pdf",
         make_pdf(
             REPORT_PAGES,
-            metadata={"/Title": "Cooling the City: A Municipal Heat Plan", "/Author": "Harbour City Council"},
+            metadata={
+                "/Title": "Cooling the City: A Municipal Heat Plan",
+                "/Author": "Harbour City Council",
+            },
             xmp={"prism:publicationDate": "2023-03-01"},
         ),
     )

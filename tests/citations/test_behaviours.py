@@ -25,7 +25,9 @@ def _model(behaviour: str, provider: Provider) -> str:
     return fake_model(behaviour, provider)
 
 
-def write(user, *, behaviour: str, provider: Provider, style: str, words: int = 600, files=()) -> Run:
+def write(
+    user, *, behaviour: str, provider: Provider, style: str, words: int = 600, files=()
+) -> Run:
     request = WritingRequestFactory(
         prompt=PROMPT,
         citation_style=style,
