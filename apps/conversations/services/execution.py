@@ -85,7 +85,9 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
         runs_fail_abandoned(run_id=run_id)
         return None
     started = time.monotonic()
-    publisher = RunPublisher(run_id=run.id, conversation_id=run.conversation_id)
+    publisher = RunPublisher(
+        run_id=run.id, conversation_id=run.conversation_id, queued_at=run.created_at
+    )
     state = _state_for(run)
     logger.info("event=run_started run_id=%s model=%s", run.id, run.model)
     try:
