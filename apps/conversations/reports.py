@@ -58,6 +58,14 @@ class QualityView:
         ]
 
     @property
+    def removed_by_label(self) -> list[tuple[str, int]]:
+        """How many of each kind were removed, most first."""
+        counts: dict[str, int] = {}
+        for item in self.removed:
+            counts[item.label] = counts.get(item.label, 0) + 1
+        return sorted(counts.items(), key=lambda pair: -pair[1])
+
+    @property
     def audit_ok(self) -> bool:
         return bool(self.report.get("citations_ok", True))
 
