@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -73,6 +74,9 @@ def _sources(state: PipelineState) -> list[dict[str, Any]]:
             "year": work.year,
             "cited": work.key in cited,
             "passages": len(work.passages),
+            # The writer's own library entry (an upload's work key is its entry's id), which
+            # they can correct; none for a source found by search.
+            "entry_id": str(uuid.UUID(work.key)) if work.passages[0].file_id else None,
         }
         for work in state.handles.works
     ]
