@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 ORIGINS = {
     "upload": "your file",
     "library": "your library",
