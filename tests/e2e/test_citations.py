@@ -5,7 +5,6 @@ document, the page, the API stream — cites only listed sources, whatever the m
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from tests.citations.checks import HEX_KEY, RAW_HANDLE, problems, split
 from tests.citations.material import material_files
 from tests.factories import UserFactory
 from tests.fakes.llm_server import Provider, fake_model
-from tests.live import LiveStack, iter_sse
+from tests.live import LiveStack, iter_sse, wait_files_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,24 +59,11 @@ def writer(transactional_db, live_stack: LiveStack):
         )
         assert uploaded.status_code == 200, uploaded.text
         file_ids = uploaded.json()["file_ids"]
-        _wait_ready(api, file_ids)
+        wait_files_ready(api, file_ids)
     try:
         yield file_ids, token, browser.cookies[settings.SESSION_COOKIE_NAME].value
     finally:
         shutil.rmtree(Path(settings.MEDIA_ROOT) / str(user.id), ignore_errors=True)
-
-
-def _wait_ready(api: httpx.Client, file_ids: list[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    pending = set(file_ids)
-    while pending:
-        assert time.monotonic() < deadline, f"files not extracted: {pending}"
-        for file_id in list(pending):
-            state = api.get(f"/api/files/{file_id}").json()["file"]
-            assert state["status"] != "failed", state
-            if state["status"] == "ready":
-                pending.discard(file_id)
-        time.sleep(0.2)
 
 
 def _stream(client: httpx.Client, trace_id: str) -> tuple[list[dict[str, Any]], str, list[str]]:
