@@ -74,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON errors under API_PATH_PREFIX and a 503 page when PostgreSQL or Redis is down: it sits
+    # outside everything below, so it sees every error response they make.
+    "apps.core.middleware.ErrorResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "handywriterz.urls"
+# Every response under this prefix is JSON, errors included.
+API_PATH_PREFIX = "/api/"
 ASGI_APPLICATION = "handywriterz.asgi.application"
 WSGI_APPLICATION = "handywriterz.wsgi.application"
 
