@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from apps.accounts.auth import AuthFailure, aauthenticate_request
+from apps.api.decorators import auth_failure_response
 from apps.conversations.selectors import arun_for
 from apps.core.http import json_error
 from apps.streaming.renderers import JsonRenderer
@@ -22,7 +23,7 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
     try:
         user = await aauthenticate_request(request)
     except AuthFailure as failure:
-        return json_error(401, failure.code, failure.message)
+        return auth_failure_response(failure)
     try:
         run_id = uuid.UUID(trace_id)
     except ValueError:
