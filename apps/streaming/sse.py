@@ -36,8 +36,9 @@ async def run_event_stream(
     heartbeat_seconds: float,
 ) -> AsyncGenerator[StreamItem]:
     """Every event of the run after `after_seq`, exactly once and in order, ending after the
-    terminal one; with `after_seq` at or past the terminal one, ending at once. Live events that skip a `seq` (the layer drops over capacity) are backfilled
-    from the store; a quiet spell also checks the store, then sends a heartbeat."""
+    terminal one (at once when `after_seq` is at or past it). Live events that skip a `seq` (the
+    layer drops over capacity) are backfilled from the store; a quiet spell also checks the
+    store, then sends a heartbeat."""
     hub = get_hub()
     # Subscribe before reading the log so nothing published in between is missed; the overlap
     # is removed by `seq`.
