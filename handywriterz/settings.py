@@ -180,6 +180,19 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("RUN_SOFT_TIME_LIMIT", 900, minimum=10, ma
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A running run holds a lease its worker renews every third of this (seconds); when the worker
+# dies the lease lapses, and the sweep, run by Celery beat every RUN_SWEEP_SECONDS, or the
+# redelivered task ends the run as `worker_lost` (docs: README "Reliability").
+RUN_LEASE_SECONDS = env_number("RUN_LEASE_SECONDS", 15, minimum=1, maximum=3600)
+RUN_SWEEP_SECONDS = env_number("RUN_SWEEP_SECONDS", 10, minimum=0.5, maximum=3600)
+CELERY_BEAT_SCHEDULE = {
+    "fail-abandoned-runs": {
+        "task": "pipeline.fail_abandoned_runs",
+        "schedule": RUN_SWEEP_SECONDS,
+        # A sweep that waited longer than the next one is worth nothing: they never pile up.
+        "options": {"expires": RUN_SWEEP_SECONDS},
+    }
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Auth --------------------------------------------------------------------------------------

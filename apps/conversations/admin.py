@@ -70,6 +70,8 @@ class RunAdmin(admin.ModelAdmin[Run]):
         "started_at",
         "finished_at",
         "cancel_requested_at",
+        "lease_expires_at",
+        "worker",
         "quality_report",
         "tokens_in",
         "tokens_out",

@@ -47,3 +47,14 @@ async def run_ended_by(*, run_id: uuid.UUID, seq: int) -> bool:
     ).aexists()
     await _close_connection()
     return ended
+
+
+def run_streamed_text(*, run_id: uuid.UUID) -> str:
+    """The draft as readers received it: every stored content delta, in order. What is left of a
+    run whose worker died before it could keep the text itself."""
+    return "".join(
+        str(payload.get("message", ""))
+        for payload in RunEvent.objects.filter(run_id=run_id, type="content")
+        .order_by("seq")
+        .values_list("payload", flat=True)
+    )
