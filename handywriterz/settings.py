@@ -178,8 +178,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "handywriterz")
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("RUN_SOFT_TIME_LIMIT", 900, minimum=10, maximum=86400)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    # A Redis that vanished without closing the socket (a host lost, a failover) is noticed
+    # in seconds rather than at the kernel's TCP timeout.
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
+# Workers survive broker restarts (issue 10): reconnect for as long as it takes, at startup too.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A run in flight keeps going while the broker is away: its lease, events and result go to
+# PostgreSQL. (True would kill it, and the redelivery would then find it lost.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # A running run holds a lease its worker renews every third of this (seconds); when the worker
 # dies the lease lapses, and the sweep, run by Celery beat every RUN_SWEEP_SECONDS, or the
 # redelivered task ends the run as `worker_lost` (docs: README "Reliability").
