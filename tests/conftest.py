@@ -110,13 +110,15 @@ def fake_llm_configured(settings, fake_llm: FakeLLMServer) -> FakeLLMServer:
 
 @pytest.fixture(scope="session")
 def live_stack(django_db_setup, django_db_blocker, fake_llm: FakeLLMServer) -> Iterator[LiveStack]:
-    # One worker for every end-to-end test (they share the test queue). It can write offline
-    # and with every fake model of every provider; the web process offers only what each test
-    # configures (fake_llm_configured for the fake models).
+    # One worker for every end-to-end test (they share the test queue). Worker and Daphne can
+    # write offline and with every fake model of every provider; offline stays the default
+    # model, so a test that names none runs offline.
+    models = {**fake_llm.env(), "TEST_PROVIDERS_FROM_ENV": "1", "DEFAULT_MODEL": "offline"}
     stack = start_stack(
         database_name=django_settings.DATABASES["default"]["NAME"],
         log_dir=ARTIFACTS / "logs",
-        worker_env={**fake_llm.env(), "TEST_PROVIDERS_FROM_ENV": "1"},
+        worker_env=models,
+        web_env=models,
     )
     yield stack
     stack.stop()

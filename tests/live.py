@@ -8,7 +8,18 @@ from pathlib import Path
 from devtools.processes import Processes, django_env, start_daphne, start_worker
 from devtools.sse import SseMessage, iter_sse
 
-__all__ = ["LiveStack", "SseMessage", "agroup_size", "group_size", "iter_sse", "start_stack"]
+# The live Daphne answers /metrics to this token (tests/health/test_metrics.py).
+METRICS_TOKEN = "e2e-metrics-token"
+
+__all__ = [
+    "METRICS_TOKEN",
+    "LiveStack",
+    "SseMessage",
+    "agroup_size",
+    "group_size",
+    "iter_sse",
+    "start_stack",
+]
 
 
 @dataclass
@@ -21,17 +32,22 @@ class LiveStack:
 
 
 def start_stack(
-    *, database_name: str, log_dir: Path, worker_env: dict[str, str] | None = None
+    *,
+    database_name: str,
+    log_dir: Path,
+    worker_env: dict[str, str] | None = None,
+    web_env: dict[str, str] | None = None,
 ) -> LiveStack:
     env = django_env(
         settings_module="handywriterz.settings_test",
         database_name=database_name,
         OFFLINE_STREAM_DELAY="0.01",
         SSE_HEARTBEAT_SECONDS="2",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     group = Processes()
     try:
-        url = start_daphne(group, env=env, log_dir=log_dir)
+        url = start_daphne(group, env={**env, **(web_env or {})}, log_dir=log_dir)
         start_worker(group, env={**env, **(worker_env or {})}, log_dir=log_dir)
     except BaseException:
         group.stop()

@@ -131,6 +131,7 @@ def section_task(**changes: Any) -> Any:
     import uuid
     from dataclasses import replace
 
+    from apps.pipeline.handles import Handles
     from apps.pipeline.providers.base import SectionTask
     from apps.pipeline.state import PipelineState
     from apps.pipeline.steps import outline, router
@@ -161,6 +162,8 @@ def section_task(**changes: Any) -> Any:
         sources=(),
         original_prompt=request.prompt,
     )
+    if "sources" in changes and "handles" not in changes:
+        changes["handles"] = Handles.of(changes["sources"])
     return replace(task, **changes)
 
 

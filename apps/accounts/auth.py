@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from apps.accounts import throttling
 from apps.accounts.models import User
 from apps.accounts.services import api_token_aauthenticate, api_token_authenticate
+from apps.core import logcontext
 
 
 class AuthFailure(Exception):
@@ -65,6 +66,7 @@ def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
         if user is None:
             throttling.token_failed(request)
             raise _bad_token()
+        logcontext.bind(user_id=user.pk)
         return user, True
     if isinstance(request.user, User) and request.user.is_active:
         return request.user, False
@@ -80,6 +82,7 @@ async def aauthenticate_request(request: HttpRequest) -> User:
         if user is None:
             await throttling.atoken_failed(request)
             raise _bad_token()
+        logcontext.bind(user_id=user.pk)
         return user
     session_user = await request.auser()
     if isinstance(session_user, User) and session_user.is_active:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
@@ -14,7 +15,8 @@ from apps.core import ratelimit
 from apps.core.http import json_error
 from apps.core.ratelimit import submission_limited
 
-ApiView = Callable[..., HttpResponse]
+# A view may stream (an export's file): any response.
+ApiView = Callable[..., HttpResponseBase]
 
 
 def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
@@ -38,7 +40,7 @@ def api_view(*, methods: tuple[str, ...], submission: bool = False) -> Callable[
     def decorator(view: ApiView) -> ApiView:
         @csrf_exempt
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method not in methods:
                 response = json_error(
                     405, "method_not_allowed", f"Use {' or '.join(methods)} on this endpoint."

@@ -62,7 +62,8 @@ class RunProgress:
         item: TimelineItem | None = None
         # Compared with the literal tags (not EventType) so that mypy narrows each event's type.
         if event["type"] == "content":
-            self.draft += event["message"]
+            # `replace`: the message is the whole document so far (citations settled).
+            self.draft = event["message"] if event.get("replace") else self.draft + event["message"]
             self.word_count = event["word_count"]
         elif event["type"] == "writing":
             section = self.sections.setdefault(event["section"], SectionProgress(event["section"]))

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from apps.accounts.models import User
 from apps.conversations.models import Conversation, Run
 from apps.conversations.progress import RunProgress
+from apps.conversations.reports import QualityView, quality_view
 from apps.streaming.events import EventType
 from apps.streaming.models import RunEvent
 
@@ -41,6 +42,10 @@ class RunCard:
     # The run that was current until this one succeeded: its marker is updated in place when
     # this card arrives over the stream.
     superseded: Run | None = None
+
+    @property
+    def quality(self) -> QualityView | None:
+        return quality_view(self.run.quality_report)
 
     @property
     def context(self) -> dict[str, Any]:

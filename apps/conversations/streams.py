@@ -60,7 +60,11 @@ class HtmlRenderer:
             self._running_shown = True
             out.append(sse_message(event="status", data="Running"))
         if item["type"] == "content":
-            if item["message"]:
+            if item.get("replace"):
+                # The whole draft so far, swapped in place of what the page shows.
+                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
+                out.append(sse_message(event="draft", data=html, event_id=seq))
+            elif item["message"]:
                 html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
                 out.append(sse_message(event="content", data=html, event_id=seq))
         elif item["type"] == "writing":

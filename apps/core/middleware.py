@@ -1,150 +1,97 @@
-"""What a request gets when things go wrong: JSON under the API prefix, always; a readable 503
-page (never a 500) elsewhere when PostgreSQL or Redis does not answer."""
+"""Every request: a request id in and out, the log context, and the HTTP metrics."""
 
 from __future__ import annotations
 
-import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-import redis.exceptions
-from django.conf import settings
-from django.core.exceptions import (
-    BadRequest,
-    RequestDataTooBig,
-    SuspiciousOperation,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
-from django.db import DatabaseError, DataError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
-from django.http.multipartparser import MultiPartParserError
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.signals import request_finished
+from django.dispatch import receiver
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.template.loader import render_to_string
-from django.utils.deprecation import MiddlewareMixin
-from kombu.exceptions import OperationalError as BrokerError
 
-from apps.core.http import json_error
+from apps.core import logcontext, metrics
 
-logger = logging.getLogger(__name__)
+Handler = Callable[[HttpRequest], HttpResponseBase]
+AsyncHandler = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
 
-# A client that reads Retry-After waits this long (seconds) before trying again.
-RETRY_AFTER_SECONDS = 10
-UNAVAILABLE_MESSAGE = "The service is briefly unavailable (a database or queue did not answer)."
-
-# Raised when PostgreSQL or Redis (cache, channel layer, Celery broker) does not answer.
-UNAVAILABLE: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    redis.exceptions.BusyLoadingError,
-    BrokerError,
-)
-
-# Django's own bad-request errors under the API: (status, error_code, error_message).
-_BAD_REQUESTS: tuple[tuple[type[BaseException], int, str, str], ...] = (
-    (
-        RequestDataTooBig,
-        413,
-        "request_too_large",
-        "The request body is too large.",
-    ),
-    (
-        TooManyFilesSent,
-        400,
-        "too_many_files",
-        f"Too many files sent; at most {settings.MAX_FILE_COUNT} can be uploaded at once.",
-    ),
-    (TooManyFieldsSent, 400, "too_many_fields", "The request has too many form fields."),
-    (
-        RawPostDataException,
-        415,
-        "unsupported_media_type",
-        "Send this endpoint a JSON body (Content-Type: application/json).",
-    ),
-    (MultiPartParserError, 400, "bad_request", "The multipart body could not be read."),
-    (DataError, 400, "invalid_input", "The request contains a value that cannot be stored."),
-    (SuspiciousOperation, 400, "bad_request", "The request was refused as malformed."),
-    (BadRequest, 400, "bad_request", "The request was refused as malformed."),
-    (UnicodeError, 400, "invalid_input", "The request contains text that is not valid Unicode."),
-)
-
-# An error response that is not JSON (Django's own 404, 405, 413...) gets one of these codes.
-_CODES = {
-    400: "bad_request",
-    401: "authentication_required",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "request_too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
-    500: "internal_error",
-    503: "service_unavailable",
-}
-_MESSAGES = {
-    404: "There is nothing at this address.",
-    405: "This method is not allowed on this endpoint.",
-    500: "The server failed unexpectedly; the error has been logged.",
-}
+# URL arguments that name a run: its id is the API's trace_id.
+_RUN_ARGUMENTS = ("run_id", "trace_id")
 
 
-def is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(settings.API_PATH_PREFIX)
+def _route(request: HttpRequest) -> str:
+    """A bounded label: the URL pattern's name, never the raw path (ids would explode it)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "unmatched"
+    return match.view_name or "unnamed"
 
 
-def service_unavailable(request: HttpRequest) -> HttpResponse:
-    if is_api(request):
-        response: HttpResponse = json_error(503, "service_unavailable", UNAVAILABLE_MESSAGE)
-    else:
-        response = HttpResponse(
-            render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503
-        )
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+def _user_id(user: Any) -> object:
+    return user.pk if user is not None and user.is_authenticated else None
 
 
-def _is_json(response: HttpResponseBase) -> bool:
-    return str(response.get("Content-Type", "")).startswith("application/json")
+@receiver(request_finished)
+def _forget_request(**kwargs: object) -> None:
+    # Once the response is closed (after Django's own logging of it, and after a streamed
+    # body): a thread that serves the next request, or nothing, must not log with these ids.
+    logcontext.clear()
 
 
-class ErrorResponseMiddleware(MiddlewareMixin):
-    """Outermost of the app's middleware, so it sees every error response and view exception."""
+class RequestContextMiddleware:
+    """Sits after AuthenticationMiddleware. Binds request_id and user_id for the request's
+    logs, run_id/trace_id when the URL names a run, answers with `X-Request-ID`, and counts the
+    request and its latency (to the response's headers, for a stream)."""
 
     sync_capable = True
     async_capable = True
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, UNAVAILABLE):
-            logger.warning(
-                "event=service_unavailable path=%s error=%s",
-                request.path,
-                type(exception).__name__,
-            )
-            return service_unavailable(request)
-        if not is_api(request):
-            return None
-        for kind, status, code, message in _BAD_REQUESTS:
-            if isinstance(exception, kind):
-                logger.info("event=api_bad_request path=%s code=%s", request.path, code)
-                return json_error(status, code, message)
-        if isinstance(exception, DatabaseError | RecursionError):
-            logger.warning("event=api_refused path=%s", request.path, exc_info=exception)
-            return json_error(400, "invalid_input", "The request could not be processed.")
-        logger.error("event=api_crashed path=%s", request.path, exc_info=exception)
-        return json_error(500, "internal_error", _MESSAGES[500])
+    def __init__(self, get_response: Handler | AsyncHandler) -> None:
+        self.get_response = get_response
+        self._async = iscoroutinefunction(get_response)
+        if self._async:
+            markcoroutinefunction(self)
 
-    def process_response(
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
-        if response.status_code < 400 or not is_api(request) or _is_json(response):
-            return response
-        status = response.status_code
-        code = _CODES.get(status, "bad_request" if status < 500 else "internal_error")
-        message = _MESSAGES.get(status, str(response.reason_phrase or code))
-        replacement = JsonResponse(
-            {"success": False, "error_code": code, "error_message": message}, status=status
+    def __call__(self, request: HttpRequest) -> Any:
+        if self._async:
+            return self.__acall__(request)
+        started = self._begin(request)
+        user = getattr(request, "user", None)
+        logcontext.bind(user_id=_user_id(user))
+        response = self.get_response(request)
+        return self._end(request, response, started)  # type: ignore[arg-type]
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        started = self._begin(request)
+        if hasattr(request, "auser"):
+            logcontext.bind(user_id=_user_id(await request.auser()))
+        response = await self.get_response(request)  # type: ignore[misc]
+        return self._end(request, response, started)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: object, kwargs: dict[str, Any]
+    ) -> None:
+        for name in _RUN_ARGUMENTS:
+            if name in kwargs:
+                logcontext.bind(run_id=kwargs[name], trace_id=kwargs[name])
+                break
+
+    @staticmethod
+    def _begin(request: HttpRequest) -> float:
+        logcontext.clear()
+        request_id = logcontext.request_id_from(request.headers.get(logcontext.REQUEST_ID_HEADER))
+        request.request_id = request_id  # type: ignore[attr-defined]
+        logcontext.bind(request_id=request_id)
+        return time.perf_counter()
+
+    @staticmethod
+    def _end(request: HttpRequest, response: HttpResponseBase, started: float) -> HttpResponseBase:
+        response[logcontext.REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
+        route = _route(request)
+        metrics.HTTP_REQUESTS.inc(
+            method=request.method or "", route=route, status=str(response.status_code)
         )
-        for header in ("Allow", "Retry-After"):
-            if header in response:
-                replacement[header] = response[header]
-        return replacement
+        metrics.HTTP_LATENCY.observe(time.perf_counter() - started, route=route)
+        return response

@@ -38,6 +38,8 @@ STYLE_FILES = {
 # Cite Them Right is a British guide and its CSL carries an en-GB locale block, but names no
 # default locale: without one citeproc uses en-US quotation marks and punctuation rules.
 STYLE_LOCALES: dict[str, str] = {CitationStyle.HARVARD: "en-GB"}
+# Styles that number works (by first citation) rather than name them.
+NUMBERED_STYLES = frozenset({CitationStyle.IEEE})
 REFERENCES_HEADING: dict[str, str] = {
     CitationStyle.APA7: "References",
     CitationStyle.HARVARD: "Reference list",
@@ -89,10 +91,14 @@ class Use:
     locator: str = ""
 
 
-def _citation(use: Use) -> Any:
+def _item(use: Use) -> Any:
     if use.locator:
-        return Citation([CitationItem(use.key, locator=Locator(use.label or "page", use.locator))])
-    return Citation([CitationItem(use.key)])
+        return CitationItem(use.key, locator=Locator(use.label or "page", use.locator))
+    return CitationItem(use.key)
+
+
+def _citation(use: Use) -> Any:
+    return Citation([_item(use)])
 
 
 def _for_style(style: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -171,8 +177,13 @@ class Citer:
     def cite(self, uses: Sequence[Use]) -> list[str]:
         """Every use's in-text citation, in document order. All are registered before any is
         formatted, so that numbers (IEEE) agree everywhere."""
+        return self.cite_groups([[use] for use in uses])
+
+    def cite_groups(self, groups: Sequence[Sequence[Use]]) -> list[str]:
+        """One in-text citation per group of works cited together ("(Smith, 2020; Lee, 2021,
+        p. 4)"), in document order; numbered styles number the works by first citation."""
         bibliography = self._bibliography()
-        citations = [_citation(use) for use in uses]
+        citations = [Citation([_item(use) for use in group]) for group in groups]
         for citation in citations:
             bibliography.register(citation)
         return [self._finish(bibliography.cite(c, _noop)) for c in citations]
@@ -190,22 +201,37 @@ class Citer:
         ]
         return list(zip(bibliography.keys, entries, strict=True))
 
-    def patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
-        """For each work, a pattern that finds its in-text citations with any locator, given
-        the works registered in `keys` order."""
+    def _forms(self, keys: Sequence[str]) -> dict[str, list[str]]:
+        """Each work's citation forms as regular expressions (any locator), longest first."""
         labels = ("", *LOCATOR_LABELS)
         uses = [Use(key, label, _SENTINEL if label else "") for label in labels for key in keys]
         rendered = self.cite(uses)
-        patterns = {}
+        forms = {}
         for index, key in enumerate(keys):
-            forms = {rendered[n * len(keys) + index] for n in range(len(labels))}
-            alternatives = sorted(
-                (re.escape(form).replace(_SENTINEL, r"[\w.–-]+") for form in forms),
+            texts = {rendered[n * len(keys) + index] for n in range(len(labels))}
+            forms[key] = sorted(
+                (re.escape(form).replace(_SENTINEL, r"[\w.–-]+") for form in texts),
                 key=len,
                 reverse=True,  # the longest form first: a located citation before a bare one
             )
-            patterns[key] = re.compile("|".join(alternatives))
-        return patterns
+        return forms
+
+    def patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
+        """For each work, a pattern that finds its in-text citations with any locator, given
+        the works registered in `keys` order."""
+        return {key: re.compile("|".join(forms)) for key, forms in self._forms(keys).items()}
+
+    def inner_patterns(self, keys: Sequence[str]) -> dict[str, re.Pattern[str]]:
+        """The same without the citation's outer brackets: one work's part of a citation of
+        several ("Okafor & Chen, 2021" in "(Okafor & Chen, 2021; Lee, 2020)")."""
+        inner = {}
+        for key, forms in self._forms(keys).items():
+            stripped = [_OUTER.sub("", form) for form in forms]
+            inner[key] = re.compile("|".join(f for f in stripped if f))
+        return inner
+
+
+_OUTER = re.compile(r"^\\[(\[]|\\[)\]]$")
 
 
 # "(Table 2)" is a cross-reference, not an MLA citation of an author called Table.
@@ -230,6 +256,7 @@ _LOOKS_LIKE = {
     ),
 }
 _QUOTED = re.compile(r"“[^”\n]*”")
+_GROUP = re.compile(r"\(([^()\n]*;[^()\n]*)\)")
 
 
 @dataclass(frozen=True)
@@ -247,6 +274,17 @@ def audit(*, citer: Citer, keys: Sequence[str], body: str) -> Audit:
         for match in pattern.finditer(body):
             first[key] = min(first.get(key, match.start()), match.start())
         remainder = pattern.sub(" ", remainder)
+    # Citations of several works at once: each part must be one listed work's.
+    inner = citer.inner_patterns(keys)
+    for group in list(_GROUP.finditer(remainder)):
+        parts = [part.strip() for part in group.group(1).split(";")]
+        owners = [next((k for k, p in inner.items() if p.fullmatch(part)), None) for part in parts]
+        if all(owners):
+            position = body.find(group.group(0))
+            for owner in owners:
+                assert owner is not None
+                first[owner] = min(first.get(owner, position), position)
+            remainder = remainder.replace(group.group(0), " ", 1)
     # Quoted passages are the sources' own words; what they cite is not ours to check.
     remainder = _QUOTED.sub(" ", remainder)
     family = (

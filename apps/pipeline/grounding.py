@@ -1,9 +1,8 @@
 """Grounded extractive writing, for the offline provider when the user supplied material.
 
 For each outline section it picks the passages most relevant to that section (no passage twice),
-quotes them, and cites each with its page or paragraph. The whole document's citations are
-formatted by citeproc in one go before anything is streamed, so numbering and disambiguation
-agree everywhere and the streamed text is the final text.
+quotes them, and cites each with its page or paragraph. Every quotation is
+cited by handle, exactly as a model is asked to cite, and resolved by the same code.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ from functools import lru_cache
 
 from apps.core.sources import Source
 from apps.core.text import STOPWORDS, word_count
-from apps.pipeline.citing import Citer, Use
+from apps.pipeline.citing import Use
+from apps.pipeline.handles import Handles
 from apps.pipeline.state import Outline, OutlineSection
 
 QUOTE_MIN, QUOTE_MAX = 8, 70  # words in one quotation
@@ -169,12 +169,20 @@ def _quote_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text.rstrip(" .,;:"))
 
 
+def _handle(handles: Handles, use: Use) -> str:
+    """The quotation's citation as a model would write it: by handle, with its locator."""
+    handle = handles.handle(use.key)
+    label = {"page": "p.", "paragraph": "para."}.get(use.label)
+    return f"[{handle}, {label} {use.locator}]" if label and use.locator else f"[{handle}]"
+
+
 @lru_cache(maxsize=16)
-def render(outline: Outline, sources: tuple[Source, ...], style: str) -> tuple[str, ...]:
-    """Each section's Markdown, with every citation formatted by citeproc."""
+def render(outline: Outline, sources: tuple[Source, ...]) -> tuple[str, ...]:
+    """Each section's Markdown, every quotation cited by handle and page: the citations are
+    rendered like a model's (apps.pipeline.resolving), in the run's style."""
     document_plan = plan(outline, sources)
-    items = {s.key: {**s.csl, "id": s.key} for s in sources}
-    cites = iter(Citer(style=style, items=items.values()).cite(document_plan.uses))
+    handles = Handles.of(sources)
+    cites = iter(_handle(handles, use) for use in document_plan.uses)
     texts = []
     lead = 0
     named: set[tuple[str, str]] = set()

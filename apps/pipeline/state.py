@@ -9,6 +9,8 @@ from typing import Any
 from apps.core.sources import Source
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import CancelToken, NeverCancelled
+from apps.pipeline.handles import Handles
+from apps.pipeline.resolving import Piece
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,16 @@ class PipelineState:
     previous_draft: str | None = None
     route: Route | None = None
     sources: list[Source] = field(default_factory=list)
+    # The retrieved works by handle (S1, S2...): what the model cites (apps.pipeline.handles).
+    handles: Handles = field(default_factory=Handles)
     outline: Outline | None = None
+    # The document as readers see it, and the same as pieces: text, and citations that keep
+    # the works they cite (so the citations step can render them again with the final list).
     document: str = ""
-    cited_keys: set[str] = field(default_factory=set)
+    pieces: list[Piece] = field(default_factory=list)
+    # What was taken out of what the model wrote, and where (the quality report lists it).
+    removals: list[dict[str, str]] = field(default_factory=list)
+    body_words: int = 0  # see docs/quality.md: the one definition of the document's length
     references: list[str] = field(default_factory=list)
     reference_keys: list[str] = field(default_factory=list)  # the works `references` lists
     usage: Usage | None = None

@@ -59,9 +59,12 @@ def test_stop_through_the_api_ends_a_real_run_within_a_second(token_client, slow
 
     assert run.result_message is not None
     assert "word3. " in run.result_message.content
-    last = RunEvent.objects.filter(run_id=run_id).order_by("-seq").first()
-    assert last is not None
-    assert last.type == "error"
+    # The row is final first; its last event follows it out (usage, then the error).
+    last = wait_for(
+        lambda: RunEvent.objects.filter(run_id=run_id, type="error").order_by("-seq").first(),
+        timeout=5,
+    )
+    assert RunEvent.objects.filter(run_id=run_id).order_by("-seq").first() == last
     assert last.payload["error_code"] == "cancelled"
     assert run.tokens_out > 0  # the interrupted call is still counted
     # It went through the compatible provider's wire format, and was hung up on.

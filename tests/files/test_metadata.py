@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from apps.files.extraction.metadata import dated_line_year, stated_year
+from apps.files.extraction.metadata import dated_line_year, parse_names, stated_year
 from apps.pipeline.citing import Citer, Use
 from tests.files.builders import PDF_PAGES, make_docx, make_pdf, store_ready
 
@@ -83,3 +83,18 @@ def test_stated_and_dated_years_ignore_implausible_and_distant_lines():
     assert stated_year("Title\n© 2999 Future Press") is None
     assert dated_line_year("\n".join(["Title", *["Text line."] * 20, "March 2018"])) is None
     assert dated_line_year("Title\nIssued in March 2018 to staff") is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Harbour City Council", "World Health Organization", "Office for National Statistics"],
+)
+def test_an_organisation_is_one_literal_name_not_a_person(raw):
+    assert parse_names(raw) == [{"literal": raw}]
+
+
+def test_people_are_still_people():
+    assert parse_names("Jane Smith; Doe, John") == [
+        {"family": "Smith", "given": "Jane"},
+        {"family": "Doe", "given": "John"},
+    ]

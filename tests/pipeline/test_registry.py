@@ -37,3 +37,14 @@ def test_a_model_of_an_unconfigured_provider_is_unknown(settings):
     settings.OPENAI_API_KEY = ""
     with pytest.raises(LookupError):
         get_provider("gpt-4o-mini")
+
+
+def test_default_model_names_the_preselected_model_when_it_is_available(settings):
+    settings.OPENAI_API_KEY = "sk-test"
+    settings.OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o"]
+    settings.DEFAULT_MODEL = "gpt-4o"
+    assert default_model() == "gpt-4o"
+    settings.DEFAULT_MODEL = "offline"
+    assert default_model() == "offline"
+    settings.DEFAULT_MODEL = "not-configured"
+    assert default_model() == "gpt-4o-mini"

@@ -5,6 +5,7 @@ import threading
 import httpx
 import pytest
 
+from apps.core.metrics import read_back, reset_all
 from apps.scholarly.records import Verification
 from apps.scholarly.services import IndexReport, scholarly_search
 from tests.scholarly.conftest import (
@@ -215,3 +216,28 @@ def test_only_the_configured_indexes_are_asked(four_indexes, scholarly):
     outcome = scholarly_search(queries=QUERIES, limit=3)
     assert [r.index for r in outcome.reports] == ["crossref"]
     assert four_indexes["openalex"].call_count == 0
+
+
+def test_each_index_call_is_counted_by_index_and_outcome(four_indexes, scholarly):
+    four_indexes["openalex"].mock(
+        side_effect=httpx.ConnectError("[Errno -2] Name or service not known")
+    )
+    scholarly.SCHOLARLY_TOTAL_SECONDS = 0.5
+    release = threading.Event()
+
+    def stuck(request):
+        release.wait(5)
+        return httpx.Response(200, json=fixture_json("semantic_scholar_paper_search_turing.json"))
+
+    four_indexes["semantic_scholar"].mock(side_effect=stuck)
+    reset_all()
+    try:
+        scholarly_search(queries=["turing test"], limit=3)
+    finally:
+        release.set()
+    found = read_back()
+    calls = "handywriterz_research_calls_total"
+    assert found[(calls, ("openalex", "failed"))] == 1
+    assert found[(calls, ("crossref", "completed"))] == 1
+    assert found[(calls, ("arxiv", "completed"))] == 1
+    assert found[(calls, ("semantic_scholar", "timeout"))] == 1

@@ -25,7 +25,7 @@ from apps.conversations.services.lifecycle import (
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import RunCancelled
 from apps.pipeline.providers.base import ProviderError
-from apps.pipeline.services import pipeline_run
+from apps.pipeline.services import done_message, pipeline_run
 from apps.pipeline.state import PipelineState
 from apps.streaming.publisher import RunPublisher
 
@@ -95,7 +95,9 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
 
 def _execute(run: Run) -> Run:
     started = time.monotonic()
-    publisher = RunPublisher(run_id=run.id, conversation_id=run.conversation_id)
+    publisher = RunPublisher(
+        run_id=run.id, conversation_id=run.conversation_id, queued_at=run.created_at
+    )
     state = _state_for(run)
     logger.info("event=run_started run_id=%s model=%s", run.id, run.model)
     try:
@@ -112,10 +114,11 @@ def _execute(run: Run) -> Run:
         )
         # The row is committed before `done` goes out: a reader that sees `done` finds the result.
         publisher.done(
-            message="Plan complete" if state.quality.get("mode") == "plan" else "Draft complete",
+            message=done_message(state.quality),
             final_word_count=words,
             processing_time=round(time.monotonic() - started, 3),
             system_used=state.route.system,
+            quality=state.quality,
         )
         logger.info("event=run_succeeded run_id=%s words=%s", run.id, words)
     except Exception as error:

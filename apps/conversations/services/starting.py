@@ -13,6 +13,7 @@ from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # caller
 from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
+from apps.core import logcontext, metrics
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
 from apps.files.models import UploadedFile
@@ -31,6 +32,7 @@ def _title_from(prompt: str) -> str:
 
 def _enqueue(run_id: uuid.UUID) -> None:
     execute_run.delay(str(run_id))
+    metrics.RUNS.inc(status="started", reason="")
 
 
 def files_attach(
@@ -84,5 +86,6 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
     if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
         files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
     conversation.save(update_fields=["updated_at"])
+    logcontext.bind(run_id=run.id, trace_id=run.id)
     transaction.on_commit(lambda: _enqueue(run.id))
     return run

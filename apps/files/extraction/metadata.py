@@ -61,6 +61,16 @@ def title_from_text(text: str) -> str:
     return ""
 
 
+_ORGANISATION = re.compile(
+    r"\b(?:council|committee|commission|agency|department|ministry|office|government|"
+    r"organi[sz]ation|association|society|institute|institution|university|college|school|"
+    r"foundation|trust|board|bureau|centre|center|authority|administration|corporation|"
+    r"company|group|network|programme|program|service|panel|consortium|federation|union|"
+    r"nations|bank|fund|parliament|senate|assembly|court)\b",
+    re.IGNORECASE,
+)
+
+
 def parse_names(value: object) -> list[dict[str, str]]:
     """'Jane Smith; John Doe', 'Smith, Jane and Doe, John' → CSL names."""
     raw = " ".join(str(value or "").split())
@@ -72,7 +82,10 @@ def parse_names(value: object) -> list[dict[str, str]]:
         parts = [p.strip() for p in raw.split(",") if p.strip()]
     names: list[dict[str, str]] = []
     for part in parts[:30]:
-        if "," in part:
+        if _ORGANISATION.search(part):
+            # "Harbour City Council" is one body, not Mr H. C. Council.
+            names.append({"literal": part.strip()})
+        elif "," in part:
             family, _, given = part.partition(",")
             names.append({"family": family.strip(), "given": given.strip()})
         elif " " in part:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from apps.core.sources import Source
 from apps.core.writing import WritingRequest
+from apps.pipeline.handles import Handles
 from apps.pipeline.state import Outline, OutlineSection, Usage
 
 
@@ -31,6 +32,7 @@ class SectionTask:
     index: int
     section: OutlineSection
     sources: tuple[Source, ...]
+    handles: Handles = field(default_factory=Handles)  # the sources' works by handle (S1...)
     revision_of: str | None = None  # the previous draft, when revising
     # Set by the writer, which steers lengths for real models: how many words this call should
     # write (0: the section's budget), and the section so far when a short one is continued.

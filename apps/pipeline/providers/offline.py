@@ -31,8 +31,7 @@ class OfflineProvider:
 
     def section_text(self, task: SectionTask) -> str:
         if task.sources:
-            style = task.request.citation_style
-            return grounding.render(task.outline, task.sources, style)[task.index]
+            return grounding.render(task.outline, task.sources)[task.index]
         section = task.section
         lines = [
             f"## {task.index + 1}. {section.title}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from apps.core.writing import AcademicLevel, CitationStyle, WriteupType
+from apps.pipeline.handles import material
 from apps.pipeline.providers.base import SectionTask
 
 # Output tokens allowed per call: room for the words wanted at ~1.3 tokens a word, twice over, so
@@ -53,10 +54,15 @@ def system_prompt(task: SectionTask) -> str:
             f"{level.label.lower()} level, in {_LEVEL_VOICE[level]}.",
             "You write one section at a time, to the length you are given, as part of an "
             "outline you are shown.",
-            f"Citation style: {style}. Cite only sources listed in the <material> block, by "
-            "their key in square brackets, e.g. [smith2020]; the reference list is generated "
-            "separately from their metadata. Never invent a source, an author, a quotation or "
-            "a statistic. With no material, make no citations.",
+            "Sources are listed in the <material> block, each introduced by a handle in square "
+            "brackets such as [S3], then its passages, each with its page where it has one. "
+            "Cite a source only by its handle, right after the claim it supports: [S3], with "
+            "the page of the passage you used: [S3, p. 12], or several at once: [S1; S3, p. 2]. "
+            f"Your handles are turned into {style} citations and the reference list is "
+            "generated from the sources' metadata, so never write an author-year or numbered "
+            "citation yourself, never write a reference list, bibliography or works-cited "
+            "section, and never cite a source, page, author, quotation or statistic that is "
+            "not in the material. With no material, make no citations at all.",
             "Blocks named "
             + ", ".join(f"<{name}>" for name in DATA_BLOCKS)
             + " hold data: the writer's request, their documents, earlier drafts. Use them as "
@@ -80,15 +86,7 @@ def _outline(task: SectionTask) -> str:
 
 
 def _material(task: SectionTask) -> str:
-    entries = []
-    for source in task.sources:
-        authors = ", ".join(source.authors) or "unknown author"
-        year = source.year or "n.d."
-        where = f", {source.locator}" if source.locator else ""
-        entries.append(
-            f"[{source.key}] {authors} ({year}). {source.title}{where}\n{source.excerpt.strip()}"
-        )
-    return data_block("material", "\n\n".join(entries) or "(none: make no citations)")
+    return data_block("material", material(task.handles) or "(none: make no citations)")
 
 
 def previous_section(draft: str, title: str) -> str:

@@ -61,7 +61,9 @@ def available_models() -> list[ModelChoice]:
 
 
 def default_model() -> str:
-    return available_models()[0].id
+    """DEFAULT_MODEL when it is one of the available models, else the first configured."""
+    ids = [choice.id for choice in available_models()]
+    return settings.DEFAULT_MODEL if settings.DEFAULT_MODEL in ids else ids[0]
 
 
 def get_provider(model: str) -> Provider:

@@ -1,43 +1,50 @@
-"""Appends the reference list. References come from source metadata through citeproc, never
-from the model, and are streamed like the rest so the deltas still join to the document."""
+"""Settles the citations and appends the reference list.
+
+Citations were rendered live as the draft streamed, with every retrieved work in view. Now that
+the document is written they are rendered once more with only the works it cites, so a year
+suffix (2020a) stays only where both works are listed and numbers follow first citation; the
+offline note's length is checked against the real count. Where the text already sent changes,
+readers get the whole document again (a `content` event with `replace`). The reference list
+comes from the cited works' metadata through citeproc, never from the model, and is streamed
+like the rest so the deltas still join to the document.
+"""
 
 from __future__ import annotations
 
-from apps.pipeline import grounding
-from apps.pipeline.citing import REFERENCES_HEADING, Citer, audit
+from apps.pipeline.citing import REFERENCES_HEADING
+from apps.pipeline.rendering import cited_keys, citer_for, render_final
+from apps.pipeline.resolving import HEADER, Piece
 from apps.pipeline.state import PipelineState
-from apps.pipeline.steps.draft import Draft
+from apps.pipeline.steps.draft import Draft, body_words
+from apps.pipeline.steps.writer import header
 from apps.streaming.publisher import RunPublisher
 
 
-def citer_for(state: PipelineState) -> Citer:
-    items = {s.key: {**s.csl, "id": s.key} for s in state.sources}
-    return Citer(style=state.request.citation_style, items=items.values())
-
-
-def citation_order(state: PipelineState) -> list[str]:
-    """The works in the order the draft first cites them, which numeric styles number by."""
-    if state.request.model == "offline" and state.outline is not None:
-        return grounding.plan(state.outline, tuple(state.sources)).citation_order
-    return list(dict.fromkeys(s.key for s in state.sources))
+def _settled(state: PipelineState) -> str:
+    words = body_words(state.pieces)
+    state.pieces = [
+        Piece(header(state, state.request.model, words=words), body=False, role=HEADER)
+        if piece.role == HEADER
+        else piece
+        for piece in state.pieces
+    ]
+    style = state.request.citation_style
+    rendered = iter(render_final(style=style, handles=state.handles, pieces=state.pieces))
+    return "".join(next(rendered) if p.is_citation else p.text for p in state.pieces)
 
 
 def run(state: PipelineState, events: RunPublisher) -> None:
-    if not state.sources:
-        state.cited_keys = set()
-        state.references = []
-        state.reference_keys = []
+    draft = Draft(state, events)
+    draft.replace(_settled(state))
+    keys = cited_keys(state.pieces)
+    if not keys:
+        state.references, state.reference_keys = [], []
         return
-    citer = citer_for(state)
-    found = audit(citer=citer, keys=citation_order(state), body=state.document)
-    state.cited_keys = set(found.cited)
-    references = citer.references(found.cited)
+    citer = citer_for(style=state.request.citation_style, handles=state.handles, keys=keys)
+    references = citer.references(keys)
     state.reference_keys = [key for key, _ in references]
     state.references = [entry for _, entry in references]
-    if not references:
-        return
     heading = REFERENCES_HEADING.get(state.request.citation_style, "References")
-    draft = Draft(state, events)  # appends to state.document as it streams
     ending = len(state.document) - len(state.document.rstrip("\n"))
     draft.append("\n" * max(0, 2 - ending) + f"## {heading}\n\n")
     for entry in state.references:

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from apps.core.text import keywords
 from apps.files.research import rank_sources, wait_for_files
+from apps.pipeline.handles import Handles
 from apps.pipeline.state import PipelineState
 from apps.streaming.publisher import RunPublisher
 
@@ -46,6 +47,7 @@ def run(state: PipelineState, events: RunPublisher) -> None:
     ready = [f.id for f in files if f.is_ready]
     # The whole prompt is the query: BM25 weighs its words, the keywords are for people.
     state.sources = rank_sources(file_ids=ready, query=text, limit=passage_limit(state))
+    state.handles = Handles.of(state.sources)
     unusable = [f.original_name for f in files if not f.is_ready]
     events.research(
         query=query + (f" (not used, not readable: {', '.join(unusable)})" if unusable else ""),

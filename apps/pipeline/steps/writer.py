@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-from apps.core.text import topic_phrase, word_count
+from apps.core.text import topic_phrase
 from apps.core.writing import WriteupType
 from apps.pipeline.providers.base import Provider, ProviderError, SectionTask
 from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
+from apps.pipeline.resolving import HEADER, StreamResolver, prose_words
 from apps.pipeline.state import PipelineState, Usage
 from apps.pipeline.steps import lengths
 from apps.pipeline.steps.draft import Draft
 from apps.streaming.publisher import RunPublisher
 
 
-def _header(state: PipelineState, provider_name: str) -> str:
+def header(state: PipelineState, provider_name: str, *, words: int) -> str:
+    """The title, and for the offline provider a note that says what it is: with the length it
+    really has (`words`, the body's words), never only the target."""
     assert state.outline is not None
     kind = WriteupType(state.request.writeup_type).label
+    target = state.request.target_word_count
     lines = [f"# {state.outline.title}", ""]
     if state.is_revision:
         lines += [f"> Revision requested: “{topic_phrase(state.request.prompt)}”", ""]
+    sections = len(state.outline.sections)
     if provider_name == OFFLINE_MODEL and state.sources:
         lines += [
-            f"*{kind}, {state.request.target_word_count:,} words in "
-            f"{len(state.outline.sections)} sections. Written offline, without an AI model: "
-            "each section quotes the passages of your material most relevant to it, cited with "
-            "their page or paragraph.*",
+            f"*{kind}: {words:,} words (target {target:,}) in {sections} sections. Written "
+            "offline, without an AI model: each section quotes the passages of your material "
+            "most relevant to it, cited with their page or paragraph.*",
             "",
         ]
     elif provider_name == OFFLINE_MODEL:
         lines += [
-            f"*{kind} plan, {state.request.target_word_count:,} words in "
-            f"{len(state.outline.sections)} sections. Written offline, without an AI model: "
-            "each section gives its word budget, what it must argue and what it must cite.*",
+            f"*{kind} plan for {target:,} words in {sections} sections ({words:,} words of "
+            "plan). Written offline, without an AI model: each section gives its word budget, "
+            "what it must argue and what it must cite.*",
             "",
         ]
     return "\n".join(lines) + "\n"
@@ -46,53 +50,71 @@ def _provider(model: str) -> Provider:
         ) from None
 
 
+def _task(state: PipelineState, index: int) -> SectionTask:
+    assert state.outline is not None
+    return SectionTask(
+        request=state.request,
+        topic=state.outline.title,
+        outline=state.outline,
+        index=index,
+        section=state.outline.sections[index],
+        sources=tuple(state.sources),
+        handles=state.handles,
+        revision_of=state.previous_draft,
+        original_prompt=state.original_prompt,
+    )
+
+
 def run(state: PipelineState, events: RunPublisher) -> None:
     assert state.outline is not None
     provider = _provider(state.request.model)
     draft = Draft(state, events)
-    draft.append(_header(state, provider.name))
+    sections = state.outline.sections
+    tasks = [_task(state, index) for index in range(len(sections))]
+    # The offline text is known before it is streamed: its note can say how long it is. (The
+    # citations step checks the note against the final count.)
+    planned = (
+        sum(prose_words(provider_section_text(provider, t)) for t in tasks)
+        if provider.name == OFFLINE_MODEL
+        else 0
+    )
+    draft.append(header(state, provider.name, words=planned), role=HEADER)
     # Kept on the state as it grows: a run that fails half-way still records what it spent.
     usage = state.usage = Usage(model=provider.name)
-    sections = state.outline.sections
     budgets = [s.budget for s in sections]
-    for index, section in enumerate(sections):
-        task = SectionTask(
-            request=state.request,
-            topic=state.outline.title,
-            outline=state.outline,
-            index=index,
-            section=section,
-            sources=tuple(state.sources),
-            revision_of=state.previous_draft,
-            original_prompt=state.original_prompt,
-        )
+    for index, (section, task) in enumerate(zip(sections, tasks, strict=True)):
         if provider.name == OFFLINE_MODEL:
             written = _write_offline(provider, task, draft, usage)
         else:
             # A real model writes to plan: the heading is ours, the body is steered to budget.
             target = lengths.body_target(
                 target=state.request.target_word_count,
-                written=word_count(draft.text),
+                written=draft.body_words,
                 budgets=budgets,
                 index=index,
-                title=section.title,
             )
-            draft.append(lengths.heading(index, section.title))
+            draft.append(lengths.heading(index, section.title), body=True)
             written = lengths.write_section(
                 provider=provider, task=task, target=target, draft=draft, usage=usage
             )
-            draft.append("\n\n")
+            draft.append("\n\n", body=True)
         events.writing(
             section=section.title,
             progress=100,
-            word_count=word_count(written),
+            word_count=prose_words(written),
             agent="writer",
         )
+
+
+def provider_section_text(provider: Provider, task: SectionTask) -> str:
+    text = getattr(provider, "section_text", None)
+    return str(text(task)) if callable(text) else ""
 
 
 def _write_offline(provider: Provider, task: SectionTask, draft: Draft, usage: Usage) -> str:
     # The offline text is planned to its budget already: streamed as it comes, never cut.
     section = lengths.SectionText()
+    stream = StreamResolver(task.handles)
     lengths.consume(
         provider.write_section(task),
         title=task.section.title,
@@ -101,5 +123,8 @@ def _write_offline(provider: Provider, task: SectionTask, draft: Draft, usage: U
         draft=draft,
         usage=usage,
         cap=None,
+        stream=stream,
     )
+    draft.add(stream.finish())
+    draft.note_removals(stream.removals, section=task.section.title)
     return section.text

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0004_conversation_files"),
+        ("conversations", "0005_run_retry_of"),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""What the evaluator measures, one module a measure (docs/quality.md)."""
