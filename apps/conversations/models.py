@@ -23,6 +23,8 @@ class Conversation(models.Model):
         blank=True,
         db_table="files_uploadedfile_conversations",
     )
+    # Works the writer excluded (their keys): later runs of this conversation never cite them.
+    excluded_sources = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -60,10 +60,10 @@ def test_the_run_card_shows_the_quality_report_beside_the_document(
         expect(document).not_to_contain_text("(Smith, 2019)")
         quality = run.locator("details.quality")
         expect(quality).to_be_visible()
-        expect(quality.locator("summary")).to_contain_text("removed")
+        expect(quality.locator("> summary")).to_contain_text("removed")
         # Outside the document: it names what was taken out of it.
         assert document.locator("details.quality").count() == 0
-        quality.locator("summary").click()
+        quality.locator("> summary").click()
         expect(quality).to_contain_text("Removed from the text")
         expect(quality).to_contain_text("Support")
         expect(quality).to_contain_text("Originality")

@@ -3,44 +3,16 @@ from __future__ import annotations
 import threading
 
 import httpx
-import pytest
 
 from apps.core.metrics import read_back, reset_all
 from apps.scholarly.records import Verification
 from apps.scholarly.services import IndexReport, scholarly_search
 from tests.scholarly.conftest import (
-    ARXIV,
-    CROSSREF,
-    OPENALEX,
-    S2,
-    crossref_registers_nothing,
     fixture_bytes,
     fixture_json,
 )
 
 QUERIES = ["open access citation advantage", "ecological forecasting uncertainty", "turing test"]
-
-
-@pytest.fixture
-def four_indexes(scholarly, indexes):
-    """All four indexes answer with their recorded bodies; Crossref registers no other DOI."""
-    routes = {
-        "openalex": indexes.get(f"{OPENALEX}/works").respond(
-            json=fixture_json("openalex_works_search_state_of_oa.json")
-        ),
-        "crossref": indexes.get(f"{CROSSREF}/works").respond(
-            json=fixture_json("crossref_works_query_boettiger.json")
-        ),
-        "arxiv": indexes.get(f"{ARXIV}/query").respond(
-            content=fixture_bytes("arxiv_query_testing.xml"),
-            headers={"content-type": "application/atom+xml"},
-        ),
-        "semantic_scholar": indexes.get(f"{S2}/paper/search").respond(
-            json=fixture_json("semantic_scholar_paper_search_turing.json")
-        ),
-    }
-    routes["crossref_dois"] = crossref_registers_nothing(indexes)
-    return routes
 
 
 class Progress(list[IndexReport]):

@@ -49,6 +49,7 @@ def _state_for(run: Run) -> PipelineState:
         target_word_count=run.target_word_count,
         model=run.model,
         file_ids=tuple(conversation.files.order_by("created_at").values_list("id", flat=True)),
+        excluded_sources=tuple(conversation.excluded_sources),
     )
     return PipelineState(
         run_id=run.id,

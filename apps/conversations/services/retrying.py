@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.conversations.models import Run
-from apps.conversations.services.starting import run_start
-from apps.core.writing import WritingRequest
+from apps.conversations.services.starting import request_of, run_start
 
 RETRYABLE = (Run.Status.FAILED, Run.Status.CANCELLED)
 
@@ -24,16 +23,7 @@ def run_retry(*, run: Run) -> Run:
     original = locked.get(pk=run.pk)
     if original.status not in RETRYABLE:
         raise RunNotRetryable
-    request = WritingRequest(
-        prompt=original.user_message.content,
-        writeup_type=original.writeup_type,
-        citation_style=original.citation_style,
-        academic_level=original.academic_level,
-        target_word_count=original.target_word_count,
-        model=original.model,
-        # The conversation keeps its files: the new run reads them as the old one did.
-    )
-    retry = run_start(conversation=original.conversation, request=request)
+    retry = run_start(conversation=original.conversation, request=request_of(original))
     retry.retry_of = original
     retry.save(update_fields=["retry_of"])
     return retry

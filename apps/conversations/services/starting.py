@@ -89,3 +89,21 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
     logcontext.bind(run_id=run.id, trace_id=run.id)
     transaction.on_commit(lambda: _enqueue(run.id))
     return run
+
+
+def request_of(run: Run) -> WritingRequest:
+    """The writing request a run was started with (its prompt and options). The conversation
+    keeps its files and its exclusions: a new run reads them as the old one did."""
+    return WritingRequest(
+        prompt=run.user_message.content,
+        writeup_type=run.writeup_type,
+        citation_style=run.citation_style,
+        academic_level=run.academic_level,
+        target_word_count=run.target_word_count,
+        model=run.model,
+    )
+
+
+def run_regenerate(*, run: Run) -> Run:
+    """The same request again, as a new version in the same conversation."""
+    return run_start(conversation=run.conversation, request=request_of(run))
