@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0005_run_retry_of"),
+        ("conversations", "0006_conversation_excluded_sources"),
     ]
 
     operations = [
