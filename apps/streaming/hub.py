@@ -34,8 +34,9 @@ class Resync:
 RESYNC = Resync()
 Item = Event | Resync
 
-# After a failed receive, how soon to try Redis again (doubling up to the second).
-RETRY_FIRST, RETRY_MAX = 0.05, 1.0
+# After a failed receive, how soon to try Redis again (doubling up to half a second: a
+# restarted Redis is back in live delivery within about that).
+RETRY_FIRST, RETRY_MAX = 0.05, 0.5
 
 
 @dataclass
