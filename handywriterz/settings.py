@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "channels",
+    "axes",
     "apps.accounts",
     "apps.conversations",
     "apps.pipeline",
@@ -82,6 +84,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON errors under API_PATH_PREFIX and a 503 page when PostgreSQL or Redis is down: it sits
+    # outside everything below, so it sees every error response they make.
+    "apps.core.error_responses.ErrorResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,9 +96,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "handywriterz.urls"
+# Every response under this prefix is JSON, errors included.
+API_PATH_PREFIX = "/api/"
 ASGI_APPLICATION = "handywriterz.asgi.application"
 WSGI_APPLICATION = "handywriterz.wsgi.application"
 
@@ -198,16 +207,58 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "handywriterz")
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("RUN_SOFT_TIME_LIMIT", 900, minimum=10, maximum=86400)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    # A Redis that vanished without closing the socket (a host lost, a failover) is noticed
+    # in seconds rather than at the kernel's TCP timeout.
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
 }
 if REDIS_SENTINELS:
     CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
     CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"socket_timeout": 1}
+# Workers survive broker restarts (issue 10): reconnect for as long as it takes, at startup too.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A run in flight keeps going while the broker is away: its lease, events and result go to
+# PostgreSQL. (True would kill it, and the redelivery would then find it lost.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A running run holds a lease its worker renews every third of this (seconds); when the worker
+# dies the lease lapses, and the sweep, run by Celery beat every RUN_SWEEP_SECONDS, or the
+# redelivered task ends the run as `worker_lost` (docs: README "Reliability").
+RUN_LEASE_SECONDS = env_number("RUN_LEASE_SECONDS", 15, minimum=1, maximum=3600)
+RUN_SWEEP_SECONDS = env_number("RUN_SWEEP_SECONDS", 10, minimum=0.5, maximum=3600)
+CELERY_BEAT_SCHEDULE = {
+    "fail-abandoned-runs": {
+        "task": "pipeline.fail_abandoned_runs",
+        "schedule": RUN_SWEEP_SECONDS,
+        # A sweep that waited longer than the next one is worth nothing: they never pile up.
+        "options": {"expires": RUN_SWEEP_SECONDS},
+    }
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes; apps/accounts/throttling.py): after LOGIN_FAILURE_LIMIT failed
+# passwords for one username, or failed passwords or API tokens from one address, that username
+# or address waits LOGIN_LOCKOUT_MINUTES. Staff unlock in the admin.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=10080)
+)
+AXES_LOCKOUT_PARAMETERS = "apps.accounts.throttling.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "conversations:list"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from apps.accounts import throttling
 from apps.accounts.models import User
 from apps.accounts.services import api_token_aauthenticate, api_token_authenticate
 from apps.core import logcontext
 
 
 class AuthFailure(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """Why a request is not authenticated: `status` 401, or 429 while locked out, when
+    `retry_after` says how many seconds to wait."""
+
+    def __init__(
+        self, code: str, message: str, *, status: int = 401, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.status = status
+        self.retry_after = retry_after
 
 
 def bearer_secret(request: HttpRequest) -> str | None:
@@ -38,12 +46,25 @@ def _bad_token() -> AuthFailure:
     return AuthFailure("invalid_token", "The API token is unknown or has been revoked.")
 
 
+def _locked_out(request: HttpRequest) -> AuthFailure:
+    return AuthFailure(
+        "locked_out",
+        throttling.lockout_message(request),
+        status=429,
+        retry_after=throttling.lockout_seconds(request),
+    )
+
+
 def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
-    """The user, and whether they came by token (token requests need no CSRF token)."""
+    """The user, and whether they came by token (token requests need no CSRF token). A wrong
+    token counts as a failed login for the address it came from (apps/accounts/throttling.py)."""
     secret = bearer_secret(request)
     if secret is not None:
+        if not throttling.token_allowed(request):
+            raise _locked_out(request)
         user = api_token_authenticate(secret=secret)
         if user is None:
+            throttling.token_failed(request)
             raise _bad_token()
         logcontext.bind(user_id=user.pk)
         return user, True
@@ -55,8 +76,11 @@ def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
 async def aauthenticate_request(request: HttpRequest) -> User:
     secret = bearer_secret(request)
     if secret is not None:
+        if not await throttling.atoken_allowed(request):
+            raise _locked_out(request)
         user = await api_token_aauthenticate(secret=secret)
         if user is None:
+            await throttling.atoken_failed(request)
             raise _bad_token()
         logcontext.bind(user_id=user.pk)
         return user

@@ -10,10 +10,16 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from apps.accounts.auth import AuthFailure, aauthenticate_request
+from apps.api.decorators import auth_failure_response
 from apps.conversations.selectors import arun_for
 from apps.core.http import json_error
 from apps.streaming.renderers import JsonRenderer
-from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
+from apps.streaming.responses import (
+    BadLastEventId,
+    last_event_id,
+    nothing_after,
+    sse_response,
+)
 from apps.streaming.sse import run_event_stream
 
 
@@ -22,7 +28,7 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
     try:
         user = await aauthenticate_request(request)
     except AuthFailure as failure:
-        return json_error(401, failure.code, failure.message)
+        return auth_failure_response(failure)
     try:
         run_id = uuid.UUID(trace_id)
     except ValueError:
@@ -34,6 +40,8 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
         after = last_event_id(request)
     except BadLastEventId:
         return json_error(400, "invalid_last_event_id", "Last-Event-ID must be a whole number ≥ 0.")
+    if (ended := await nothing_after(run_id=run.id, after_seq=after)) is not None:
+        return ended
     items = run_event_stream(
         run_id=run.id,
         conversation_id=run.conversation_id,

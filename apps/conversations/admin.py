@@ -82,6 +82,8 @@ class RunAdmin(admin.ModelAdmin[Run]):
         "started_at",
         "finished_at",
         "cancel_requested_at",
+        "lease_expires_at",
+        "worker",
         "quality",
         "sources",
         "retry_of",

@@ -108,6 +108,11 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While running, the worker renews this every RUN_LEASE_SECONDS / 3; a lease left to lapse
+    # means the worker died, and the sweep (or a redelivered task) ends the run.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the lease, `host:pid`: for the admin and the logs.
+    worker = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["created_at"]

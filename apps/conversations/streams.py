@@ -22,7 +22,12 @@ from apps.conversations.progress import RunProgress
 from apps.conversations.selectors import arun_for, run_card
 from apps.streaming.events import EventType
 from apps.streaming.renderers import render_control, sse_comment, sse_message
-from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
+from apps.streaming.responses import (
+    BadLastEventId,
+    last_event_id,
+    nothing_after,
+    sse_response,
+)
 from apps.streaming.selectors import run_events
 from apps.streaming.sse import Heartbeat, Opened, StreamItem, run_event_stream
 
@@ -91,6 +96,8 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
         after = last_event_id(request)
     except BadLastEventId:
         return HttpResponse("Bad Last-Event-ID.", status=400, content_type="text/plain")
+    if (ended := await nothing_after(run_id=run.id, after_seq=after)) is not None:
+        return ended
     # The page already shows everything up to `after`; fold it so new fragments build on it.
     progress = RunProgress.from_events(
         [
