@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -98,11 +100,21 @@ def start_daphne(
     return url
 
 
-def start_worker(group: Processes, *, env: dict[str, str], log_dir: Path) -> None:
+def start_worker(
+    group: Processes,
+    *,
+    env: dict[str, str],
+    log_dir: Path,
+    name: str | None = None,
+    ping: bool = True,
+) -> str:
+    """A Celery worker (solo pool); returns its node name. It is ready when it answers a ping
+    through this process's broker, or (`ping=False`, for a worker on another broker, such as
+    one found through Sentinel) when its log says so."""
     from handywriterz.celery import app as celery_app
 
-    name = f"e2e-{free_port()}"
-    group.spawn(
+    name = name or f"e2e-{free_port()}"
+    process = group.spawn(
         "celery",
         [
             str(BIN / "celery"),
@@ -119,9 +131,181 @@ def start_worker(group: Processes, *, env: dict[str, str], log_dir: Path) -> Non
         env=env,
         log_dir=log_dir,
     )
+    log = group.logs[group.processes.index(process)]
 
     def answers() -> bool:
+        if not ping:
+            return f"{name}@" in log.read_text() and " ready." in log.read_text()
         replies = celery_app.control.inspect(timeout=0.5).ping() or {}
         return any(worker.startswith(f"{name}@") for worker in replies)
 
     group.wait_until(answers, what="the Celery worker answering a ping")
+    return name
+
+
+def start_redis(
+    group: Processes, *, log_dir: Path, name: str, replica_of: int | None = None
+) -> int:
+    """A throw-away redis-server on a free port (nothing on disk); a replica of `replica_of`."""
+    port = free_port()
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    argv += ["--appendonly", "no", "--dir", str(log_dir)]
+    if replica_of is not None:
+        argv += ["--replicaof", "127.0.0.1", str(replica_of)]
+    group.spawn(name, argv, env=dict(os.environ), log_dir=log_dir)
+    group.wait_until(lambda: _redis_answers(port), what=f"{name} answering")
+    return port
+
+
+def start_sentinel(
+    group: Processes, *, log_dir: Path, name: str, master: str, master_port: int
+) -> int:
+    """A redis-sentinel watching `master` (quorum 1: one Sentinel may fail it over)."""
+    port = free_port()
+    config = log_dir / f"{name}.conf"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f"port {port}\nbind 127.0.0.1\ndir {log_dir}\n"
+        f"sentinel monitor {master} 127.0.0.1 {master_port} 1\n"
+        f"sentinel down-after-milliseconds {master} 2000\n"
+        f"sentinel failover-timeout {master} 10000\n"
+        f"sentinel parallel-syncs {master} 1\n"
+    )
+    group.spawn(name, ["redis-sentinel", str(config)], env=dict(os.environ), log_dir=log_dir)
+    group.wait_until(lambda: _redis_answers(port), what=f"{name} answering")
+    return port
+
+
+def _redis_answers(port: int) -> bool:
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def wait_for_log(
+    group: Processes, log: Path, text: str, *, after: int = 0, timeout: float = 60
+) -> int:
+    """Wait until `text` appears in `log` past byte `after`; returns the log's size then."""
+
+    def seen() -> bool:
+        return log.exists() and text.encode() in log.read_bytes()[after:]
+
+    group.wait_until(seen, what=f"{text!r} in {log.name}", timeout=timeout)
+    return log.stat().st_size
+
+
+@dataclass
+class RedisServer:
+    """A Redis of our own on a spare port, persisting every write (appendonly, fsync always) so
+    that it can be killed and started again with its data, as a restarted production Redis is."""
+
+    directory: Path
+    log_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, *, wipe: bool = False) -> None:
+        """Start (again). `wipe` starts it without its data: a Redis run without persistence."""
+        if wipe and self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.log_dir / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "/usr/bin/redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no final save; what the append-only file holds survives."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def start_supervised_worker(
+    group: Processes, *, env: dict[str, str], log_dir: Path, concurrency: int = 2
+) -> Path:
+    """A prefork Celery worker under devtools.supervise (as `make run` starts it); returns its
+    log, once the worker says it is ready."""
+    name = f"chaos-{free_port()}"
+    group.spawn(
+        "worker",
+        [
+            str(BIN / "python"),
+            "-m",
+            "devtools.supervise",
+            "--",
+            str(BIN / "celery"),
+            "-A",
+            "handywriterz",
+            "worker",
+            f"--concurrency={concurrency}",
+            "--loglevel=INFO",
+            "-n",
+            f"{name}@%h",
+        ],
+        env=env,
+        log_dir=log_dir,
+    )
+    log = log_dir / "worker.log"
+    wait_for_log(group, log, " ready.")
+    return log
+
+
+def start_beat(group: Processes, *, env: dict[str, str], log_dir: Path) -> None:
+    schedule = log_dir / "celerybeat-schedule"
+    group.spawn(
+        "beat",
+        [
+            str(BIN / "python"),
+            "-m",
+            "devtools.supervise",
+            "--",
+            str(BIN / "celery"),
+            "-A",
+            "handywriterz",
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={schedule}",
+        ],
+        env=env,
+        log_dir=log_dir,
+    )
+    wait_for_log(group, log_dir / "beat.log", "beat: Starting")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.redis_connection import (
+    broker_url,
+    cache_config,
+    channel_layer_host,
+    parse_sentinels,
+)
 from handywriterz.env import (
     env_bool,
     env_int,
@@ -60,6 +67,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "channels",
+    "axes",
     "apps.accounts",
     "apps.conversations",
     "apps.pipeline",
@@ -69,23 +77,32 @@ INSTALLED_APPS = [
     "apps.files",
     "apps.scholarly",
     "apps.health",
+    "apps.privacy",
     "apps.core",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON errors under API_PATH_PREFIX and a 503 page when PostgreSQL or Redis is down: it sits
+    # outside everything below, so it sees every error response they make.
+    "apps.core.error_responses.ErrorResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "handywriterz.urls"
+# Every response under this prefix is JSON, errors included.
+API_PATH_PREFIX = "/api/"
 ASGI_APPLICATION = "handywriterz.asgi.application"
 WSGI_APPLICATION = "handywriterz.wsgi.application"
 
@@ -134,13 +151,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, got {REDIS_URL!r}")
+# Redis Sentinel (docs in README, "Scale-out"): `host:port,host:port`. When set, the channel layer,
+# the cache, the Celery broker and our own clients find the master through the Sentinels, and
+# REDIS_URL gives only the database number and password.
+try:
+    REDIS_SENTINELS = parse_sentinels(env_list("REDIS_SENTINELS", []))
+except ValueError as _error:
+    raise ImproperlyConfigured(f"REDIS_SENTINELS: {_error}") from None
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "mymaster")
 
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "hwz")  # also the prefix of the metrics' keys
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hwz"),
-    }
+    "default": cache_config(
+        url=REDIS_URL,
+        sentinels=REDIS_SENTINELS,
+        master=REDIS_SENTINEL_MASTER,
+        key_prefix=CACHE_KEY_PREFIX,
+    )
 }
 
 # The channel layer is the fast path for run events; the RunEvent table is the truth. The core
@@ -151,7 +178,14 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
         "CONFIG": {
             # redis-py 8 times socket reads out after 5 s by default; a receive blocks in
             # BZPOPMIN for a second (apps/streaming/layers.py): the read must outlast it.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "hosts": [
+                channel_layer_host(
+                    url=REDIS_URL,
+                    sentinels=REDIS_SENTINELS,
+                    master=REDIS_SENTINEL_MASTER,
+                    socket_timeout=15,
+                )
+            ],
             "prefix": env_str("CHANNEL_LAYER_PREFIX", "hwz"),
             "capacity": env_int("CHANNEL_LAYER_CAPACITY", 500, minimum=10, maximum=100_000),
             "expiry": 60,
@@ -161,7 +195,9 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
 }
 
 # --- Celery ------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", broker_url(url=REDIS_URL, sentinels=REDIS_SENTINELS)
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -170,12 +206,59 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "handywriterz")
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("RUN_SOFT_TIME_LIMIT", 900, minimum=10, maximum=86400)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300,
+    # A Redis that vanished without closing the socket (a host lost, a failover) is noticed
+    # in seconds rather than at the kernel's TCP timeout.
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+    CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"socket_timeout": 1}
+# Workers survive broker restarts (issue 10): reconnect for as long as it takes, at startup too.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A run in flight keeps going while the broker is away: its lease, events and result go to
+# PostgreSQL. (True would kill it, and the redelivery would then find it lost.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A running run holds a lease its worker renews every third of this (seconds); when the worker
+# dies the lease lapses, and the sweep, run by Celery beat every RUN_SWEEP_SECONDS, or the
+# redelivered task ends the run as `worker_lost` (docs: README "Reliability").
+RUN_LEASE_SECONDS = env_number("RUN_LEASE_SECONDS", 15, minimum=1, maximum=3600)
+RUN_SWEEP_SECONDS = env_number("RUN_SWEEP_SECONDS", 10, minimum=0.5, maximum=3600)
+CELERY_BEAT_SCHEDULE = {
+    "fail-abandoned-runs": {
+        "task": "pipeline.fail_abandoned_runs",
+        "schedule": RUN_SWEEP_SECONDS,
+        # A sweep that waited longer than the next one is worth nothing: they never pile up.
+        "options": {"expires": RUN_SWEEP_SECONDS},
+    }
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes; apps/accounts/throttling.py): after LOGIN_FAILURE_LIMIT failed
+# passwords for one username, or failed passwords or API tokens from one address, that username
+# or address waits LOGIN_LOCKOUT_MINUTES. Staff unlock in the admin.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=10080)
+)
+AXES_LOCKOUT_PARAMETERS = "apps.accounts.throttling.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "conversations:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -361,21 +444,34 @@ SCHOLARLY_TOTAL_SECONDS = env_number("SCHOLARLY_TOTAL_SECONDS", 60, minimum=1, m
 # Index answers are cached in Redis this long (a day); 0 turns the cache off.
 SCHOLARLY_CACHE_SECONDS = env_int("SCHOLARLY_CACHE_SECONDS", 86400, minimum=0, maximum=30 * 86400)
 
-# --- Logging: one JSON-ish line per record, to stdout --------------------------------------------
+# --- Operations --------------------------------------------------------------------------------
+# `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# --- Logging: one JSON object per record, to stdout ----------------------------------------------
+# Each carries request_id, user_id, run_id and trace_id where known (apps/core/logcontext.py).
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be a logging level name, got {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "apps.core.logcontext.ContextFilter"}},
     "formatters": {
-        "structured": {
-            "format": (
-                "ts=%(asctime)s level=%(levelname)s logger=%(name)s pid=%(process)d %(message)s"
-            )
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "ts", "levelname": "level", "name": "logger"},
+            "timestamp": False,
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 from devtools.processes import Processes, django_env, start_daphne, start_worker
 from devtools.sse import SseMessage, iter_sse
 
-__all__ = ["LiveStack", "SseMessage", "agroup_size", "group_size", "iter_sse", "start_stack"]
+# The live Daphne answers /metrics to this token (tests/health/test_metrics.py).
+METRICS_TOKEN = "e2e-metrics-token"
+
+__all__ = [
+    "METRICS_TOKEN",
+    "LiveStack",
+    "SseMessage",
+    "agroup_size",
+    "group_size",
+    "iter_sse",
+    "start_stack",
+]
 
 
 @dataclass
@@ -32,6 +46,7 @@ def start_stack(
         database_name=database_name,
         OFFLINE_STREAM_DELAY="0.01",
         SSE_HEARTBEAT_SECONDS="2",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     group = Processes()
     try:
@@ -74,3 +89,17 @@ async def agroup_size(run_id: object) -> int:
         return int(await client.zcard(_group_key(run_id)))
     finally:
         await client.aclose()
+
+
+def wait_files_ready(api: httpx.Client, file_ids: list[str], timeout: float = 30) -> None:
+    """Poll `GET /api/files/<id>` until the worker has read every file (none may fail)."""
+    deadline = time.monotonic() + timeout
+    pending = set(file_ids)
+    while pending:
+        assert time.monotonic() < deadline, f"files not extracted: {pending}"
+        for file_id in list(pending):
+            state = api.get(f"/api/files/{file_id}").json()["file"]
+            assert state["status"] != "failed", state
+            if state["status"] == "ready":
+                pending.discard(file_id)
+        time.sleep(0.2)

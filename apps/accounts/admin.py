@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from apps.accounts.models import ApiToken, User
 
@@ -20,6 +23,17 @@ class WriterAdmin(UserAdmin[User]):
         *(UserAdmin.fieldsets or ()),
         ("Spending", {"fields": ("monthly_budget_usd",)}),
     )
+    actions = ["unlock_login"]
+
+    @admin.action(description="Unlock login (clear failed attempts)")
+    def unlock_login(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        # A lock on an address rather than a username: delete it under Axes › Access attempts.
+        cleared = sum(axes_reset(username=user.username) for user in queryset)
+        self.message_user(
+            request,
+            f"Unlocked {queryset.count()} login(s); {cleared} lock(s) cleared.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ApiToken)

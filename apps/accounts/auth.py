@@ -10,15 +10,24 @@ from django.conf import settings
 from django.contrib.auth import get_user
 from django.http import HttpRequest
 
+from apps.accounts import throttling
 from apps.accounts.models import User
 from apps.accounts.services import api_token_aauthenticate, api_token_authenticate
+from apps.core import logcontext
 
 
 class AuthFailure(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """Why a request is not authenticated: `status` 401, or 429 while locked out, when
+    `retry_after` says how many seconds to wait."""
+
+    def __init__(
+        self, code: str, message: str, *, status: int = 401, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.status = status
+        self.retry_after = retry_after
 
 
 def bearer_secret(request: HttpRequest) -> str | None:
@@ -46,13 +55,27 @@ def _bad_token() -> AuthFailure:
     return AuthFailure("invalid_token", "The API token is unknown or has been revoked.")
 
 
+def _locked_out(request: HttpRequest) -> AuthFailure:
+    return AuthFailure(
+        "locked_out",
+        throttling.lockout_message(request),
+        status=429,
+        retry_after=throttling.lockout_seconds(request),
+    )
+
+
 def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
-    """The user, and whether they came by token (token requests need no CSRF token)."""
+    """The user, and whether they came by token (token requests need no CSRF token). A wrong
+    token counts as a failed login for the address it came from (apps/accounts/throttling.py)."""
     secret = bearer_secret(request)
     if secret is not None:
+        if not throttling.token_allowed(request):
+            raise _locked_out(request)
         user = api_token_authenticate(secret=secret)
         if user is None:
+            throttling.token_failed(request)
             raise _bad_token()
+        logcontext.bind(user_id=user.pk)
         return user, True
     if isinstance(request.user, User) and request.user.is_active:
         return request.user, False
@@ -62,9 +85,13 @@ def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
 async def aauthenticate_request(request: HttpRequest) -> User:
     secret = bearer_secret(request)
     if secret is not None:
+        if not await throttling.atoken_allowed(request):
+            raise _locked_out(request)
         user = await api_token_aauthenticate(secret=secret)
         if user is None:
+            await throttling.atoken_failed(request)
             raise _bad_token()
+        logcontext.bind(user_id=user.pk)
         return user
     session_user = await request.auser()
     if isinstance(session_user, User) and session_user.is_active:
@@ -81,16 +108,20 @@ def session_user(session_key: str) -> User | None:
     return user if isinstance(user, User) and user.is_active else None
 
 
-def authenticate_headers(*, authorization: str | None, session_key: str | None) -> User:
-    """authenticate_request outside Django's request cycle (the stream server): a bearer token
-    if there is an Authorization header, else the session cookie. Synchronous, for one trip to
-    a worker thread."""
-    secret = _bearer(authorization)
+def authenticate_stream(request: HttpRequest) -> User:
+    """authenticate_request outside Django's middleware (the stream server): a bearer token if
+    there is an Authorization header (throttled as there), else the session cookie, read as the
+    session and auth middlewares would. Synchronous, for one trip to a worker thread."""
+    secret = bearer_secret(request)
     if secret is not None:
+        if not throttling.token_allowed(request):
+            raise _locked_out(request)
         user = api_token_authenticate(secret=secret)
         if user is None:
+            throttling.token_failed(request)
             raise _bad_token()
         return user
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if session_key and (user := session_user(session_key)) is not None:
         return user
     raise _not_logged_in()

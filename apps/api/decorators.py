@@ -26,6 +26,13 @@ def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
     return check.process_view(request, lambda r: HttpResponse(), (), {})
 
 
+def auth_failure_response(failure: AuthFailure) -> HttpResponse:
+    response = json_error(failure.status, failure.code, failure.message)
+    if failure.retry_after is not None:
+        response["Retry-After"] = str(failure.retry_after)
+    return response
+
+
 def api_view(*, methods: tuple[str, ...], submission: bool = False) -> Callable[[ApiView], ApiView]:
     """JSON API plumbing: method check, token or session auth, CSRF for sessions only, and for
     a `submission` the writer's rate limit."""
@@ -43,7 +50,7 @@ def api_view(*, methods: tuple[str, ...], submission: bool = False) -> Callable[
             try:
                 user, by_token = authenticate_request(request)
             except AuthFailure as failure:
-                return json_error(401, failure.code, failure.message)
+                return auth_failure_response(failure)
             unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
             if not by_token and unsafe and _csrf_failure(request) is not None:
                 return json_error(

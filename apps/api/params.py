@@ -58,6 +58,34 @@ def form_data(
     }
 
 
+# Fields of the body and of user_params that must be JSON strings when sent (null is "not sent").
+_STRING_FIELDS = ("prompt", "mode", "conversation_id")
+_STRING_PARAMS = ("citationStyle", "academicLevel", "model")
+
+
+def type_errors(body: dict[str, Any], params: dict[str, Any]) -> dict[str, list[str]]:
+    """Per-field errors for values of the wrong JSON type. Nothing is coerced: `123` is not the
+    prompt "123", and `"500"` is not the word count 500."""
+    errors: dict[str, list[str]] = {}
+    for name in _STRING_FIELDS:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            errors[name] = ["Must be a string."]
+    for name in _STRING_PARAMS:
+        if params.get(name) is not None and not isinstance(params[name], str):
+            errors[f"user_params.{name}"] = ["Must be a string."]
+    count = params.get("wordCount")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+        errors["user_params.wordCount"] = ["Must be a whole number."]
+    file_ids = body.get("file_ids")
+    if file_ids is not None and (
+        not isinstance(file_ids, list) or not all(isinstance(f, str) for f in file_ids)
+    ):
+        errors["file_ids"] = ["Must be a list of file ids (strings)."]
+    if body.get("user_params") is not None and not isinstance(body["user_params"], dict):
+        errors["user_params"] = ["Must be an object."]
+    return errors
+
+
 FIELD_NAMES = {
     "prompt": "prompt",
     "writeup_type": "mode",

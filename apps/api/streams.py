@@ -10,11 +10,18 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
-from apps.accounts.auth import AuthFailure, aauthenticate_request, authenticate_headers
+from apps.accounts.auth import AuthFailure, aauthenticate_request, authenticate_stream
+from apps.api.decorators import auth_failure_response
 from apps.conversations.selectors import arun_for, run_conversation_id
 from apps.core.http import json_error
 from apps.streaming.renderers import JSON_FORMAT, JsonRenderer
-from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
+from apps.streaming.responses import (
+    BadLastEventId,
+    last_event_id,
+    nothing_after,
+    sse_response,
+)
+from apps.streaming.selectors import run_ended_by_sync
 from apps.streaming.server import BadLastEventId as ServerBadLastEventId
 from apps.streaming.server import Reject, StreamPlan, StreamRequest
 from apps.streaming.sse import run_event_stream
@@ -25,7 +32,7 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
     try:
         user = await aauthenticate_request(request)
     except AuthFailure as failure:
-        return json_error(401, failure.code, failure.message)
+        return auth_failure_response(failure)
     try:
         run_id = uuid.UUID(trace_id)
     except ValueError:
@@ -37,6 +44,8 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
         after = last_event_id(request)
     except BadLastEventId:
         return json_error(400, "invalid_last_event_id", "Last-Event-ID must be a whole number ≥ 0.")
+    if (ended := await nothing_after(run_id=run.id, after_seq=after)) is not None:
+        return ended
     items = run_event_stream(
         run_id=run.id,
         conversation_id=run.conversation_id,
@@ -46,21 +55,23 @@ async def run_stream_json(request: HttpRequest, trace_id: str) -> HttpResponseBa
     return sse_response(items, JsonRenderer())
 
 
-def _json_reject(status: int, code: str, message: str) -> Reject:
+def _json_reject(
+    status: int, code: str, message: str, headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> Reject:
     body = json.dumps({"success": False, "error_code": code, "error_message": message})
-    return Reject(status, body.encode(), "application/json")
+    return Reject(status, body.encode(), "application/json", headers)
 
 
 def resolve_json_stream(request: StreamRequest) -> StreamPlan | Reject:
     """The same answers as run_stream_json, for the stream server (apps.streaming.server): runs
     in a worker thread, once per stream."""
     try:
-        user = authenticate_headers(
-            authorization=request.headers.get("authorization"),
-            session_key=request.cookies.get(settings.SESSION_COOKIE_NAME),
-        )
+        user = authenticate_stream(request.http)
     except AuthFailure as failure:
-        return _json_reject(401, failure.code, failure.message)
+        wait = (
+            () if failure.retry_after is None else ((b"retry-after", b"%d" % failure.retry_after),)
+        )
+        return _json_reject(failure.status, failure.code, failure.message, wait)
     try:
         run_id = uuid.UUID(request.run_id)
     except ValueError:
@@ -74,6 +85,9 @@ def resolve_json_stream(request: StreamRequest) -> StreamPlan | Reject:
         return _json_reject(
             400, "invalid_last_event_id", "Last-Event-ID must be a whole number ≥ 0."
         )
+    if after > 0 and run_ended_by_sync(run_id=run_id, seq=after):
+        # As nothing_after: 204 stops an EventSource from reconnecting to a finished run.
+        return Reject(204, b"")
     return StreamPlan(
         run_id=run_id,
         conversation_id=conversation_id,

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import uuid
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 
 from apps.accounts.http import AuthedRequest
+from apps.api.body import json_object
 from apps.api.decorators import api_view
-from apps.api.params import FIELD_NAMES, form_data
+from apps.api.params import FIELD_NAMES, form_data, type_errors
 from apps.conversations import selectors as conversation_selectors
 from apps.conversations.forms import WritingRequestForm
 from apps.conversations.models import Run
@@ -20,16 +20,6 @@ from apps.files import selectors as files_selectors
 from apps.pipeline.providers.registry import default_model
 
 
-def _parse_body(request: AuthedRequest) -> dict[str, Any] | HttpResponse:
-    try:
-        body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return json_error(400, "invalid_json", "The request body must be a JSON object.")
-    if not isinstance(body, dict):
-        return json_error(400, "invalid_json", "The request body must be a JSON object.")
-    return body
-
-
 def _is_uuid(value: Any) -> bool:
     try:
         uuid.UUID(str(value))
@@ -38,17 +28,20 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
+def _invalid(errors: dict[str, list[str]]) -> HttpResponse:
+    first_field, messages = next(iter(errors.items()))
+    return json_error(400, "validation_error", f"{first_field}: {messages[0]}", errors=errors)
+
+
 @api_view(methods=("POST",), submission=True)
 def chat(request: AuthedRequest) -> HttpResponse:
-    body = _parse_body(request)
+    body = json_object(request)
     if isinstance(body, HttpResponse):
         return body
-    params = body.get("user_params", {})
-    if not isinstance(params, dict):
-        return json_error(400, "validation_error", "user_params must be an object.")
-    file_ids = body.get("file_ids", [])
-    if not isinstance(file_ids, list):
-        return json_error(400, "validation_error", "file_ids must be a list of file ids.")
+    params = body.get("user_params") or {}
+    if wrong := type_errors(body, params if isinstance(params, dict) else {}):
+        return _invalid(wrong)
+    file_ids = body.get("file_ids") or []
     malformed = [f for f in file_ids if not _is_uuid(f)]
     attached = [uuid.UUID(str(f)) for f in file_ids if _is_uuid(f)]
     missing = malformed or files_selectors.missing_file_ids(user=request.user, file_ids=attached)
@@ -58,9 +51,9 @@ def chat(request: AuthedRequest) -> HttpResponse:
 
     form = WritingRequestForm(form_data(body, params, default_model=default_model()))
     if not form.is_valid():
-        errors = {FIELD_NAMES.get(f, f): [str(m) for m in msgs] for f, msgs in form.errors.items()}
-        first_field, messages = next(iter(errors.items()))
-        return json_error(400, "validation_error", f"{first_field}: {messages[0]}", errors=errors)
+        return _invalid(
+            {FIELD_NAMES.get(f, f): [str(m) for m in msgs] for f, msgs in form.errors.items()}
+        )
 
     writing = dataclasses.replace(form.to_request(), file_ids=tuple(attached))
     try:

@@ -23,6 +23,8 @@ class Conversation(models.Model):
         blank=True,
         db_table="files_uploadedfile_conversations",
     )
+    # Works the writer excluded (their keys): later runs of this conversation never cite them.
+    excluded_sources = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,10 +100,19 @@ class Run(models.Model):
     cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal(0))
     # Set when the user asks to stop; the pipeline notices between text deltas.
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    # Staff retried this failed or cancelled run: the new run points back at it.
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # While running, the worker renews this every RUN_LEASE_SECONDS / 3; a lease left to lapse
+    # means the worker died, and the sweep (or a redelivered task) ends the run.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the lease, `host:pid`: for the admin and the logs.
+    worker = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["created_at"]

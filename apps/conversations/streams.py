@@ -22,6 +22,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
@@ -40,7 +41,12 @@ from apps.streaming.renderers import (
     sse_comment,
     sse_message,
 )
-from apps.streaming.responses import BadLastEventId, last_event_id, sse_response
+from apps.streaming.responses import (
+    BadLastEventId,
+    last_event_id,
+    nothing_after,
+    sse_response,
+)
 from apps.streaming.selectors import run_events
 from apps.streaming.server import BadLastEventId as ServerBadLastEventId
 from apps.streaming.server import Reject, StreamPlan, StreamRequest
@@ -109,11 +115,17 @@ class HtmlRenderer:
         return prefix + text
 
 
+# The finished card carries forms that need the reader's CSRF token: rendered once with this in
+# its place, and each reader's own token put in as it is written (HtmlFormat).
+CSRF_PLACEHOLDER = "csrf-token-of-the-reader-0123456789abcdef"
+
+
 def _finished_card(run_id: uuid.UUID, seq: int) -> bytes:
     run = Run.objects.select_related("conversation", "user_message", "result_message").get(
         id=run_id
     )
-    return finished_fragment(run_card(run=run).context, seq=seq).encode()
+    context = {**run_card(run=run).context, "csrf_token": CSRF_PLACEHOLDER}
+    return finished_fragment(context, seq=seq).encode()
 
 
 def _folded(run_id: uuid.UUID, conversation_id: uuid.UUID, up_to: int) -> RunProgress:
@@ -190,12 +202,13 @@ _fragments: weakref.WeakValueDictionary[uuid.UUID, RunFragments] = weakref.WeakV
 class HtmlFormat:
     """A reader's view of its run's shared fragments: the same bytes, plus its own "Running"."""
 
-    def __init__(self, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
+    def __init__(self, run_id: uuid.UUID, conversation_id: uuid.UUID, csrf_token: str) -> None:
         shared = _fragments.get(run_id)
         if shared is None:
             shared = _fragments[run_id] = RunFragments(run_id, conversation_id)
         self._shared = shared
         self._running_shown = False
+        self._csrf = csrf_token.encode()
 
     def opened(self) -> bytes:
         return OPENED
@@ -211,6 +224,8 @@ class HtmlFormat:
         return self._with_status(event, await self._shared.render(event))
 
     def _with_status(self, event: Event, data: bytes) -> bytes:
+        if is_terminal(event):
+            data = data.replace(CSRF_PLACEHOLDER.encode(), self._csrf)
         if self._running_shown or event["type"] == "queued":
             return data
         self._running_shown = True
@@ -239,12 +254,25 @@ def resolve_html_stream(request: StreamRequest) -> StreamPlan | Reject:
         after = request.last_event_id()
     except ServerBadLastEventId:
         return _text(400, "Bad Last-Event-ID.")
+    if after > 0 and log.run_ended_by_sync(run_id=run_id, seq=after):
+        # As nothing_after: 204 stops an EventSource from reconnecting to a finished run.
+        return Reject(204, b"")
+    csrf = _reader_csrf_token(request)
     return StreamPlan(
         run_id=run_id,
         conversation_id=conversation_id,
         after_seq=after,
-        make_format=lambda: HtmlFormat(run_id, conversation_id),
+        make_format=lambda: HtmlFormat(run_id, conversation_id, csrf),
     )
+
+
+def _reader_csrf_token(request: StreamRequest) -> str:
+    """A CSRF token for the reader's forms, from the secret in their CSRF cookie (the page that
+    opened the stream set it), as CsrfViewMiddleware and get_token would give it."""
+    secret = request.cookies.get(settings.CSRF_COOKIE_NAME, "")
+    if len(secret) == CSRF_SECRET_LENGTH:
+        request.http.META["CSRF_COOKIE"] = secret
+    return get_token(request.http)
 
 
 @require_GET
@@ -259,6 +287,8 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
         after = last_event_id(request)
     except BadLastEventId:
         return HttpResponse("Bad Last-Event-ID.", status=400, content_type="text/plain")
+    if (ended := await nothing_after(run_id=run.id, after_seq=after)) is not None:
+        return ended
     # The page already shows everything up to `after`; fold it so new fragments build on it.
     progress = RunProgress.from_events(
         [
@@ -269,10 +299,14 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
         ]
     )
 
+    # The finished card carries forms (exclude a source, save it): they need this reader's
+    # CSRF token, which a template rendered outside a request cannot get by itself.
+    csrf = get_token(request)
+
     async def finished_context() -> dict[str, Any]:
         fresh = await arun_for(user=user, run_id=run_id)
         assert fresh is not None
-        return (await sync_to_async(run_card)(run=fresh)).context
+        return {**(await sync_to_async(run_card)(run=fresh)).context, "csrf_token": csrf}
 
     items = run_event_stream(
         run_id=run.id,

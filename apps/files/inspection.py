@@ -47,6 +47,33 @@ _FOREIGN = (
     (b"%!PS", "a PostScript file"),
     (b"{\\rtf", "an RTF file: save it as DOCX"),
 )
+# Markup and code that decode as text but are not material: judged by what the text starts with,
+# the way a browser sniffs HTML (WHATWG MIME Sniffing, "identifying a resource with an unknown
+# MIME type"), so a page named notes.txt or script.html.pdf is still a page.
+_MARKUP_START = (
+    (re.compile(r"<\?xml[\s?]", re.I), "an XML document"),
+    (re.compile(r"<\?php\b", re.I), "a PHP script"),
+    (re.compile(r"<svg[\s>/]", re.I), "an SVG image"),
+    (re.compile(r"<!doctype\s+svg[\s>]", re.I), "an SVG image"),
+    (re.compile(r"<!doctype[\s>]", re.I), "an HTML page"),
+    (
+        re.compile(
+            r"<(html|head|body|script|iframe|object|embed|style|meta|link|form)[\s>/]", re.I
+        ),
+        "an HTML page",
+    ),
+    (re.compile(r"#!\s*/"), "a script"),
+)
+# The rest of the sniffing table's HTML openings, which Markdown may also start with (a README's
+# `<p align="center">`): they mark an HTML page only in a file not named as Markdown.
+_HTML_START = re.compile(r"(<(h1|div|font|table|a|title|b|br|p)[\s>/])|<!--[\s>]", re.I)
+# A whole document's markers anywhere outside Markdown code: Markdown may carry inline tags (a
+# README's `<p align="center">`), never a document, a script element or an SVG image.
+_MARKUP_INSIDE = re.compile(
+    r"^[ \t]{0,3}(<!doctype\s+html|<html[\s>]|<body[\s>]|<script[\s>]|<svg[\s>]|<\?xml\s)",
+    re.I | re.M,
+)
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~).*?^[ \t]{0,3}\1", re.M | re.S)
 _BIBTEX_ENTRY = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _MARKDOWN = re.compile(r"^(#{1,6} \S|[-*] \S|\d+\. \S|```)", re.MULTILINE)
 
@@ -126,6 +153,21 @@ def _check_pdf(stream: IO[bytes], name: str) -> None:
     read_pdf(stream, name, has_pages)
 
 
+def _refuse_markup(text: str, name: str) -> None:
+    head = text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n\f")
+    for pattern, what in _MARKUP_START:
+        if pattern.match(head):
+            raise FileProblem("unsupported_type", f"{name}: this is {what}. Allowed: {ALLOWED}.")
+    markdown = PurePath(name).suffix.lower() in (".md", ".markdown")
+    if not markdown and _HTML_START.match(head):
+        raise FileProblem("unsupported_type", f"{name}: this is an HTML page. Allowed: {ALLOWED}.")
+    if _MARKUP_INSIDE.search(_FENCE.sub("", head)):
+        raise FileProblem(
+            "unsupported_type",
+            f"{name}: this contains an HTML, SVG or XML document. Allowed: {ALLOWED}.",
+        )
+
+
 def _text_kind(text: str, name: str) -> FileKind:
     suffix = PurePath(name).suffix.lower()
     stripped = text.lstrip()
@@ -169,6 +211,7 @@ def sniff(upload: Upload, name: str) -> FileKind:
     upload.seek(0)
     if not text.strip():
         raise FileProblem("empty_file", f"{name}: the file has no text.")
+    _refuse_markup(text, name)
     return _text_kind(text, name)
 
 

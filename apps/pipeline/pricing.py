@@ -9,6 +9,8 @@ import re
 
 from django.conf import settings
 
+from apps.pipeline.state import Usage
+
 logger = logging.getLogger(__name__)
 
 # English prose runs at about 1.3 tokens a word; budgets are estimated on the generous side.
@@ -50,3 +52,20 @@ def estimate_run_cost(*, model: str, target_word_count: int, sections: int = 6) 
     tokens_out = math.ceil(target_word_count * TOKENS_PER_WORD * 1.2)
     tokens_in = sections * 2 * PROMPT_TOKENS_PER_CALL
     return cost_usd(model, tokens_in=tokens_in, tokens_out=tokens_out)
+
+
+def call_usage(
+    model: str, reported: tuple[int, int] | None, *, prompt_chars: int, written_chars: int
+) -> Usage:
+    """What one call cost: the tokens the provider reported (in, out), or where it reported
+    none (some compatible servers and proxies) an estimate at about four characters a token."""
+    if reported is None:
+        logger.info("event=usage_estimated model=%s", model)
+        reported = (prompt_chars // 4, written_chars // 4)
+    tokens_in, tokens_out = reported
+    return Usage(
+        model=model,
+        tokens_in=tokens_in,
+        tokens_out=tokens_out,
+        cost_usd=cost_usd(model, tokens_in=tokens_in, tokens_out=tokens_out),
+    )

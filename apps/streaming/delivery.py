@@ -118,6 +118,9 @@ class Connection:
     def offer(self, event: Event) -> None:
         seq = event["seq"]
         if seq <= self.last_seq or self.state is State.DONE:
+            if is_terminal(event):
+                # Resumed past everything published yet: the run's end is still the end.
+                self.close()
             return
         if self.state is State.LIVE:
             if seq == self.last_seq + 1 and not self.writer.paused:
@@ -209,7 +212,9 @@ class Connection:
     def _next(self) -> Event | None:
         pending = self._pending
         while pending and pending[0]["seq"] <= self.last_seq:
-            pending.popleft()
+            if is_terminal(pending.popleft()):
+                self.close()  # the run ended before where this reader resumed
+                return None
         if pending and pending[0]["seq"] == self.last_seq + 1:
             return pending.popleft()
         return None

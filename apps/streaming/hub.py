@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, cast
 
 from channels.layers import BaseChannelLayer, get_channel_layer
+from redis.exceptions import RedisError
 
 from apps.streaming.events import Event, run_group
 
@@ -45,6 +46,10 @@ class Resync:
 
 RESYNC = Resync()
 Item = Event | Resync
+
+# After a failed receive, how soon to try Redis again (doubling up to half a second: a
+# restarted Redis is back in live delivery within about that).
+RETRY_FIRST, RETRY_MAX = 0.05, 0.5
 
 
 class QueueReader(asyncio.Queue[Item]):
@@ -77,6 +82,7 @@ class RunHub:
         self._channel: str | None = None
         self._channel_lock = asyncio.Lock()
         self._pump: asyncio.Task[None] | None = None
+        self._rejoining: asyncio.Task[None] | None = None
 
     def readers(self, run_id: object) -> int:
         run = self._runs.get(str(run_id))
@@ -160,6 +166,11 @@ class RunHub:
 
     async def close(self) -> None:
         """Stop receiving (at shutdown, or at the end of a test's event loop)."""
+        if self._rejoining is not None:
+            self._rejoining.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._rejoining
+            self._rejoining = None
         if self._pump is not None:
             self._pump.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -176,23 +187,61 @@ class RunHub:
         return self._channel
 
     async def _receive(self, channel: str) -> None:
+        failures = 0
         while True:
             try:
                 message = await self._layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # A failed receive may have lost a message: readers catch up from the log now.
-                logger.exception("event=sse_receive_failed channel=%s", channel)
+                # Redis went away (a restart, a failover). A failed receive may have lost a
+                # message: readers catch up from the log now; and a restarted Redis has lost
+                # this process's group memberships: join them again as soon as it answers.
+                failures += 1
+                if failures == 1:
+                    logger.exception("event=sse_receive_failed channel=%s", channel)
                 for run in list(self._runs.values()):
-                    for reader in tuple(run.readers):
-                        reader.resync()
-                await asyncio.sleep(0.1)
+                    self._broadcast_resync(run)
+                self._start_rejoin(channel)
+                await asyncio.sleep(min(RETRY_FIRST * 2 ** (failures - 1), RETRY_MAX))
                 continue
+            if failures:
+                logger.info("event=sse_receive_recovered channel=%s failures=%s", channel, failures)
+                failures = 0
             event = message.get("event")
             if isinstance(event, dict) and "run_id" in event:
                 # Published by our own RunPublisher, which checked it against its type.
                 self.deliver(cast("Event", event))
+
+    def _start_rejoin(self, channel: str) -> None:
+        if self._rejoining is None or self._rejoining.done():
+            self._rejoining = asyncio.create_task(self._rejoin(channel))
+
+    async def _rejoin(self, channel: str) -> None:
+        """Add the channel to every current run's group again, retrying until Redis answers,
+        then have every reader backfill what was published meanwhile."""
+        delay = RETRY_FIRST
+        while True:
+            keys = list(self._runs)
+            try:
+                for key in keys:
+                    await self._layer.group_add(run_group(key), channel)
+            except (RedisError, OSError):
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX)
+                continue
+            for gone in set(keys) - set(self._runs):  # its last reader left meanwhile
+                with contextlib.suppress(RedisError, OSError):
+                    await self._layer.group_discard(run_group(gone), channel)
+            logger.info("event=sse_groups_rejoined channel=%s runs=%s", channel, len(keys))
+            for run in list(self._runs.values()):
+                self._broadcast_resync(run)
+            return
+
+    @staticmethod
+    def _broadcast_resync(run: _Run) -> None:
+        for reader in tuple(run.readers):
+            reader.resync()
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RunHub] = weakref.WeakKeyDictionary()

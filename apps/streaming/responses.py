@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from apps.streaming.renderers import Renderer
+from apps.streaming.selectors import run_ended_by
 from apps.streaming.sse import StreamItem
 
 
@@ -28,6 +30,15 @@ def last_event_id(request: HttpRequest) -> int:
     if value < 0:
         raise BadLastEventId(raw)
     return value
+
+
+async def nothing_after(*, run_id: uuid.UUID, after_seq: int) -> HttpResponse | None:
+    """204 No Content for a reader resuming at or past the run's last event: nothing more will
+    come, and 204 is what stops an EventSource from reconnecting (the HTML spec's "fail the
+    connection"). None when there is something to stream."""
+    if after_seq > 0 and await run_ended_by(run_id=run_id, seq=after_seq):
+        return HttpResponse(status=204)
+    return None
 
 
 async def _encode(items: AsyncGenerator[StreamItem], renderer: Renderer) -> AsyncGenerator[bytes]:

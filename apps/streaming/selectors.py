@@ -7,7 +7,7 @@ from asgiref.sync import sync_to_async
 from django.db import connection
 from django.db.models import Max, QuerySet
 
-from apps.streaming.events import Event
+from apps.streaming.events import TERMINAL_TYPES, Event
 from apps.streaming.models import RunEvent
 
 
@@ -57,3 +57,29 @@ def last_seqs(*, run_ids: list[uuid.UUID]) -> dict[str, int]:
         .values_list("run_id", "last")
     )
     return {str(run_id): int(last) for run_id, last in rows}
+
+
+async def run_ended_by(*, run_id: uuid.UUID, seq: int) -> bool:
+    """Whether the run's last event (`done` or `error`) has a `seq` at or before `seq`: a reader
+    resuming after it has nothing more to receive, ever."""
+    ended = await RunEvent.objects.filter(
+        run_id=run_id, type__in=TERMINAL_TYPES, seq__lte=seq
+    ).aexists()
+    await _close_connection()
+    return ended
+
+
+def run_streamed_text(*, run_id: uuid.UUID) -> str:
+    """The draft as readers received it: every stored content delta, in order. What is left of a
+    run whose worker died before it could keep the text itself."""
+    return "".join(
+        str(payload.get("message", ""))
+        for payload in RunEvent.objects.filter(run_id=run_id, type="content")
+        .order_by("seq")
+        .values_list("payload", flat=True)
+    )
+
+
+def run_ended_by_sync(*, run_id: uuid.UUID, seq: int) -> bool:
+    """run_ended_by, for the stream server's worker thread."""
+    return RunEvent.objects.filter(run_id=run_id, type__in=TERMINAL_TYPES, seq__lte=seq).exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import re
 import uuid
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 
 from apps.streaming import selectors
@@ -64,6 +67,8 @@ class StreamRequest:
     headers: Mapping[str, str]  # names in lower case
     query: Mapping[str, str]
     cookies: Mapping[str, str]
+    # The same request as Django sees one (for what needs it: throttling reads the address).
+    http: HttpRequest
 
     def last_event_id(self) -> int:
         """Where to resume: the browser's `Last-Event-ID` header on reconnect wins over the
@@ -83,6 +88,7 @@ class Reject:
     status: int
     body: bytes
     content_type: str = "text/plain; charset=utf-8"
+    headers: tuple[tuple[bytes, bytes], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -300,11 +306,12 @@ def _request(scope: Scope, raw_id: str) -> StreamRequest:
         headers[name.decode("latin-1").lower()] = value.decode("latin-1")
     query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
     cookies = parse_cookie(headers.get("cookie", ""))
-    return StreamRequest(run_id=raw_id, headers=headers, query=query, cookies=cookies)
+    http = ASGIRequest(scope, io.BytesIO())
+    return StreamRequest(run_id=raw_id, headers=headers, query=query, cookies=cookies, http=http)
 
 
 async def _respond(send: Send, reject: Reject, *, allow: bytes | None = None) -> None:
-    headers = [(b"content-type", reject.content_type.encode())]
+    headers = [(b"content-type", reject.content_type.encode()), *reject.headers]
     if allow is not None:
         headers.append((b"allow", allow))
     await send({"type": "http.response.start", "status": reject.status, "headers": headers})

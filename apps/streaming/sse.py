@@ -10,9 +10,10 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
+from apps.core import metrics
 from apps.streaming.events import Event, is_terminal
 from apps.streaming.hub import Resync, get_hub
-from apps.streaming.selectors import stored_events_after
+from apps.streaming.selectors import run_ended_by, stored_events_after
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,17 @@ async def run_event_stream(
     heartbeat_seconds: float,
 ) -> AsyncGenerator[StreamItem]:
     """Every event of the run after `after_seq`, exactly once and in order, ending after the
-    terminal one. Live events that skip a `seq` (the layer drops over capacity) are backfilled
-    from the store; a quiet spell also checks the store, then sends a heartbeat."""
+    terminal one (at once when `after_seq` is at or past it). Live events that skip a `seq` (the
+    layer drops over capacity) are backfilled from the store; a quiet spell also checks the
+    store, then sends a heartbeat."""
     hub = get_hub()
     # Subscribe before reading the log so nothing published in between is missed; the overlap
     # is removed by `seq`.
     queue = await hub.subscribe(run_id)
     last_seq = after_seq
+    metrics.OPEN_STREAMS.inc()
+    if after_seq:
+        metrics.STREAM_RESUMES.inc()
     try:
         yield Opened()
 
@@ -57,8 +62,17 @@ async def run_event_stream(
             last_seq = event["seq"]
             if is_terminal(event):
                 return
+        if (
+            last_seq == after_seq
+            and after_seq > 0
+            and await run_ended_by(run_id=run_id, seq=last_seq)
+        ):
+            # Resumed at or past the end (an EventSource reconnecting after `done`, or any
+            # larger Last-Event-ID): nothing more will ever come.
+            return
 
         while True:
+            metrics.OPEN_STREAMS.refresh()  # a long, busy stream keeps its process counted
             live: Event | Resync | None
             try:
                 live = await asyncio.wait_for(queue.get(), timeout=heartbeat_seconds)
@@ -76,6 +90,8 @@ async def run_event_stream(
                 continue
             seq = live["seq"]
             if seq <= last_seq:
+                if is_terminal(live):  # the end, behind a Last-Event-ID past it
+                    return
                 continue
             if seq > last_seq + 1:
                 async for stored in backfill(up_to=seq - 1):
@@ -86,4 +102,5 @@ async def run_event_stream(
             if is_terminal(live):
                 return
     finally:
+        metrics.OPEN_STREAMS.dec()
         await hub.unsubscribe(run_id, queue)

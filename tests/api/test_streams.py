@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -171,3 +172,41 @@ async def test_html_stream_renders_the_same_fragments_as_the_page(owner):
     assert f'id="run-{run.id}"' in html
     assert "<h1>Hi there</h1>" in html
     assert "sse-connect" not in html
+
+
+@pytest.mark.parametrize("after", ["3", "4", "103", str(2**31), str(2**63), str(10**23)])
+async def test_resuming_at_or_past_a_finished_runs_end_answers_204_at_once(owner, after):
+    run = await _finished_run(owner)
+    response = await asyncio.wait_for(
+        AsyncClient().get(
+            reverse("api:stream", args=[run.id]),
+            headers={**(await _bearer(owner)), "Last-Event-ID": after},
+        ),
+        timeout=1,
+    )
+    # 204 is what stops an EventSource from reconnecting; nothing is sent.
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+async def test_resuming_just_before_the_end_sends_only_the_end(owner):
+    run = await _finished_run(owner)
+    response = await AsyncClient().get(
+        reverse("api:stream", args=[run.id]),
+        headers={**(await _bearer(owner)), "Last-Event-ID": "2"},
+    )
+    body = await asyncio.wait_for(_body(response), timeout=1)
+    assert [e["seq"] for e in _data_events(body)] == [3]
+
+
+async def test_the_page_stream_also_ends_at_once_past_the_end(owner):
+    run = await _finished_run(owner)
+    client = AsyncClient()
+    await sync_to_async(client.force_login)(owner)
+    response = await asyncio.wait_for(
+        client.get(
+            reverse("conversations:run_stream", args=[run.id]), headers={"Last-Event-ID": "9"}
+        ),
+        timeout=1,
+    )
+    assert response.status_code == 204

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import httpx
@@ -16,26 +15,13 @@ from apps.accounts.services import api_token_create
 from apps.conversations.models import Run
 from tests.factories import UserFactory
 from tests.files.builders import make_docx, make_pdf
-from tests.live import LiveStack, iter_sse
+from tests.live import LiveStack, iter_sse, wait_files_ready
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 META = {"/Title": "Algorithmic Triage", "/Author": "Jane Smith"}
 # The year is the publication date its XMP states; its /CreationDate would not count.
 PDF_XMP = {"prism:publicationDate": "2020-05-04", "xmp:CreateDate": "2023-01-09T10:00:00Z"}
-
-
-def _wait_ready(api: httpx.Client, file_ids: list[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    pending = set(file_ids)
-    while pending:
-        assert time.monotonic() < deadline, f"files not extracted: {pending}"
-        for file_id in list(pending):
-            state = api.get(f"/api/files/{file_id}").json()["file"]
-            assert state["status"] != "failed", state
-            if state["status"] == "ready":
-                pending.discard(file_id)
-        time.sleep(0.2)
 
 
 def test_uploaded_pdf_and_docx_are_extracted_by_the_worker_and_cited(live_stack: LiveStack):
@@ -56,7 +42,7 @@ def test_uploaded_pdf_and_docx_are_extracted_by_the_worker_and_cited(live_stack:
         )
         assert response.status_code == 200, response.text
         file_ids = response.json()["file_ids"]
-        _wait_ready(api, file_ids)
+        wait_files_ready(api, file_ids)
         response = api.post(
             "/api/chat",
             json={

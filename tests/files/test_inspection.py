@@ -107,3 +107,53 @@ def test_text_in_other_encodings_is_read(encoding, text):
     from apps.files.textcodec import decode_text
 
     assert decode_text(text.encode(encoding), name="notes.txt").strip() == text.strip()
+
+
+PAGE = b"<html><body><script>alert(document.cookie)</script><p>Hello</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("page.html", PAGE, "HTML page"),
+        ("script.html.pdf", PAGE, "HTML page"),
+        ("notes.txt", PAGE, "HTML page"),
+        ("notes.md", PAGE, "HTML page"),
+        ("doc.txt", b"\n  <!DOCTYPE html>\n<title>x</title><p>words</p>", "HTML page"),
+        ("frag.txt", b"<div class='x'>Some words</div>", "HTML page"),
+        ("bom.txt", "\ufeff<script>alert(1)</script>".encode(), "HTML page"),
+        ("utf16.txt", "<html><body>hi</body></html>".encode("utf-16"), "HTML page"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>', "SVG"),
+        ("feed.txt", b'<?xml version="1.0"?><rss><channel/></rss>', "XML document"),
+        ("run.txt", b"#!/bin/sh\nrm -rf ~\n", "script"),
+        ("index.txt", b"<?php echo $_GET['x']; ?>", "PHP script"),
+        ("late.md", b"# Notes\n\nSome notes.\n\n<script>steal()</script>\n", "HTML, SVG or XML"),
+        ("image.md", b"# Logo\n\n<svg onload=alert(1)>\n", "HTML, SVG or XML"),
+    ],
+)
+def test_markup_and_scripts_are_refused_whatever_the_name(name, data, says):
+    with pytest.raises(FileProblem) as caught:
+        inspect(upload(name, data))
+    assert caught.value.code == "unsupported_type"
+    assert says in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("readme.md", b'<p align="center">Logo</p>\n\n# Project\n\nText.\n', FileKind.MARKDOWN),
+        (
+            "xss.md",
+            b"# XSS\n\nAn attack looks like this:\n\n```html\n<script>alert(1)</script>\n```\n",
+            FileKind.MARKDOWN,
+        ),
+        ("maths.txt", b"We know 3 < 4 and <b> is bold in HTML, said the notes.\n", FileKind.TEXT),
+        (
+            "notes.txt",
+            b"Use the <html> element, wrote Berners-Lee, to start a page.\n",
+            FileKind.TEXT,
+        ),
+    ],
+)
+def test_text_and_markdown_that_mention_markup_are_still_accepted(name, data, kind):
+    assert inspect(upload(name, data)).kind == kind

@@ -7,6 +7,7 @@ from channels.layers import get_channel_layer
 
 from apps.streaming.events import run_group
 from apps.streaming.hub import Item, Resync, get_hub
+from tests import live as tests_live
 from tests.live import agroup_size
 
 RUN = "8c1f4a7e-0000-4000-8000-000000000001"
@@ -85,3 +86,48 @@ async def test_events_reach_only_the_readers_of_their_run():
     await hub.unsubscribe(RUN, mine)
     await hub.unsubscribe(other, theirs)
     assert await _members() == 0
+
+
+async def test_after_redis_loses_the_groups_the_hub_joins_them_again(monkeypatch):
+    """A Redis restart drops the connection (a failed receive) and, without persistence, the
+    group memberships: live delivery must come back without anyone reconnecting."""
+    import redis.asyncio as aioredis
+    from django.conf import settings
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    layer = get_channel_layer()
+    real_receive = layer.receive
+    restart = asyncio.Event()
+    failures = {"left": 3}
+
+    async def flaky_receive(channel):
+        if failures["left"]:
+            await restart.wait()
+            failures["left"] -= 1
+            raise RedisConnectionError("Connection closed by server.")
+        return await real_receive(channel)
+
+    monkeypatch.setattr(layer, "receive", flaky_receive)
+    hub = get_hub()
+    queue = await hub.subscribe(RUN)
+    assert await _members() == 1
+    client = aioredis.from_url(settings.REDIS_URL)
+    try:
+        await client.delete(tests_live._group_key(RUN))  # what a restart without data does
+    finally:
+        await client.aclose()
+    restart.set()
+
+    deadline = asyncio.get_running_loop().time() + 5
+    while await _members() == 0:
+        assert asyncio.get_running_loop().time() < deadline, "the group was not joined again"
+        await asyncio.sleep(0.05)
+    await _send(5)
+    item = await asyncio.wait_for(queue.get(), 2)
+    while isinstance(item, Resync):  # readers were told to backfill meanwhile
+        item = await asyncio.wait_for(queue.get(), 2)
+    assert _seq(item) == 5
+    await hub.unsubscribe(RUN, queue)
+    # Stopped while the fault is still patched in (the fixture would stop it after the patch
+    # is undone, mid-receive).
+    await asyncio.wait_for(hub.close(), 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ pytestmark = [
 ROUTING = {"system": "simple", "complexity": 2.0, "reason": "r"}
 DONE = {"message": "ok", "final_word_count": 3, "processing_time": 0.1, "system_used": "simple"}
 HEARTBEAT = 0.2
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def _content(text: str) -> dict:
@@ -307,8 +309,11 @@ async def test_many_readers_share_one_render_of_each_event_per_format(owner, mon
     await _publish(run, 5, "done", DONE)
     await asyncio.wait_for(asyncio.gather(*(task for _, task in pages + apis)), 10)
     assert sorted(renders) == [1, 2, 3, 4, 5]
-    bodies = {exchange.text.replace(": heartbeat\n\n", "") for exchange, _ in pages}
-    assert len(bodies) == 1  # every page reader got the same bytes
+    assert not any(html_streams.CSRF_PLACEHOLDER in exchange.text for exchange, _ in pages)
+    tokens = [set(CSRF.findall(exchange.text)) for exchange, _ in pages]
+    assert all(len(mine) == 1 for mine in tokens)  # each reader's forms carry its own token
+    bodies = {CSRF.sub("", exchange.text).replace(": heartbeat\n\n", "") for exchange, _ in pages}
+    assert len(bodies) == 1  # otherwise every page reader got the same bytes
     body = bodies.pop()
     assert "event: sections" in body
     assert "event: content\ndata: Hello" in body

@@ -119,3 +119,30 @@ async def test_closing_the_stream_early_leaves_no_group_membership(run):
     assert await _group_size(run) == 1
     await stream.aclose()
     assert await _eventually_empty(run)
+
+
+async def test_a_stream_resumed_past_a_finished_runs_end_ends_at_once(run):
+    await _store(run, 1, "routing", ROUTING)
+    await _store(run, 2, "done", DONE)
+    items = [
+        item
+        async for item in run_event_stream(
+            run_id=run.id,
+            conversation_id=run.conversation_id,
+            after_seq=2**40,
+            heartbeat_seconds=60,
+        )
+    ]
+    assert items == [Opened()]
+
+
+async def test_a_live_stream_resumed_past_the_end_ends_when_the_run_ends(run):
+    """A reader whose Last-Event-ID is past anything published yet still ends with the run."""
+    stream = run_event_stream(
+        run_id=run.id, conversation_id=run.conversation_id, after_seq=50, heartbeat_seconds=60
+    )
+    assert await anext(stream) == Opened()
+    waiting = asyncio.ensure_future(anext(stream, None))
+    await asyncio.sleep(0.2)
+    await _send(run, await _store(run, 1, "done", DONE))
+    assert await asyncio.wait_for(waiting, timeout=2) is None

@@ -11,13 +11,16 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from apps.conversations.cancel import RunCancelToken
 from apps.conversations.models import Conversation, Run
+from apps.conversations.services.lease import LeaseKeeper
 from apps.conversations.services.lifecycle import (
     CANCELLED_CODE,
     CANCELLED_MESSAGE,
+    WORKER_LOST_MESSAGE,
+    RunNotActive,
     run_abort,
     run_claim,
+    run_redelivered,
     run_succeed,
-    runs_fail_abandoned,
 )
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import RunCancelled
@@ -46,6 +49,7 @@ def _state_for(run: Run) -> PipelineState:
         target_word_count=run.target_word_count,
         model=run.model,
         file_ids=tuple(conversation.files.order_by("created_at").values_list("id", flat=True)),
+        excluded_sources=tuple(conversation.excluded_sources),
     )
     return PipelineState(
         run_id=run.id,
@@ -69,6 +73,8 @@ def _failure(error: Exception) -> tuple[str, str, Run.Status]:
         return "timeout", "The run took too long and was stopped.", Run.Status.FAILED
     if isinstance(error, ProviderError):
         return error.code, error.message, Run.Status.FAILED
+    if isinstance(error, RunNotActive):  # already ended as lost: run_abort changes nothing
+        return "worker_lost", WORKER_LOST_MESSAGE, Run.Status.FAILED
     return (
         "internal_error",
         "The pipeline failed unexpectedly; the error has been logged.",
@@ -77,15 +83,22 @@ def _failure(error: Exception) -> tuple[str, str, Run.Status]:
 
 
 def run_execute(*, run_id: uuid.UUID) -> Run | None:
-    """Run the pipeline for a queued run. A run that is not queued any more is left alone, so a
-    redelivered task does nothing twice."""
+    """Run the pipeline for a queued run, holding its lease. A run that is not queued any more is
+    not run again (a redelivered task does nothing twice): if its worker is gone it is ended."""
     run = run_claim(run_id=run_id)
     if run is None:
         logger.info("event=run_not_claimed run_id=%s", run_id)
-        runs_fail_abandoned(run_id=run_id)
+        run_redelivered(run_id=run_id)
         return None
+    with LeaseKeeper(run_id=run.id):
+        return _execute(run)
+
+
+def _execute(run: Run) -> Run:
     started = time.monotonic()
-    publisher = RunPublisher(run_id=run.id, conversation_id=run.conversation_id)
+    publisher = RunPublisher(
+        run_id=run.id, conversation_id=run.conversation_id, queued_at=run.created_at
+    )
     state = _state_for(run)
     logger.info("event=run_started run_id=%s model=%s", run.id, run.model)
     try:

@@ -8,8 +8,8 @@ recorded in the row first and then announced as the run's last event, so a reade
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,9 +18,12 @@ from django.utils import timezone
 
 from apps.conversations import cancel
 from apps.conversations.models import Conversation, Message, Run
+from apps.conversations.services.lease import lease_lapsed, lease_until, worker_name
+from apps.core import metrics
 from apps.pipeline.services import usage_publish
 from apps.pipeline.state import PipelineState, Usage
 from apps.streaming.publisher import RunPublisher
+from apps.streaming.selectors import run_streamed_text
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +31,7 @@ CANCELLED_CODE = "cancelled"
 CANCELLED_MESSAGE = "Stopped at your request; the text written so far is kept."
 WORKER_LOST_MESSAGE = (
     "The worker writing this stopped before it finished (it was restarted or lost); "
-    "what it wrote is kept. Send the request again."
+    "what it wrote is kept, marked incomplete. Send the request again."
 )
 
 
@@ -42,10 +45,30 @@ def _record_usage(run: Run, usage: Usage) -> None:
     run.cost_usd = Decimal(str(round(usage.cost_usd, 6)))
 
 
+def _count_ending(run: Run) -> None:
+    # Counted once the ending is committed: a rolled-back ending was not one.
+    transaction.on_commit(
+        lambda: metrics.run_ended(
+            status=run.status,
+            reason=run.error_code,
+            duration=run.processing_time,
+            model=run.model,
+            tokens_in=run.tokens_in,
+            tokens_out=run.tokens_out,
+            cost_usd=float(run.cost_usd),
+        )
+    )
+
+
 def run_claim(*, run_id: uuid.UUID) -> Run | None:
-    """Move a queued run to running. None when it is not queued (a redelivered task, say)."""
+    """Move a queued run to running, with this worker's lease. None when it is not queued (a
+    redelivered task, say)."""
+    now = timezone.now()
     claimed = Run.objects.filter(id=run_id, status=Run.Status.QUEUED).update(
-        status=Run.Status.RUNNING, started_at=timezone.now()
+        status=Run.Status.RUNNING,
+        started_at=now,
+        lease_expires_at=lease_until(now),
+        worker=worker_name()[:255],
     )
     if not claimed:
         return None
@@ -63,6 +86,10 @@ def run_succeed(
     quality_report: dict[str, object],
     usage: Usage | None = None,
 ) -> Run:
+    """Record the result. Raises RunNotActive when the run is no longer running: its lease
+    lapsed and it was ended as lost, and that ending stands."""
+    if not Run.objects.select_for_update().filter(id=run.id, status=Run.Status.RUNNING).exists():
+        raise RunNotActive
     result = Message.objects.create(
         conversation=run.conversation, role=Message.Role.ASSISTANT, content=document
     )
@@ -76,6 +103,7 @@ def run_succeed(
     run.finished_at = timezone.now()
     run.save()
     Conversation.objects.filter(pk=run.conversation_id).update(updated_at=run.finished_at)
+    _count_ending(run)
     return run
 
 
@@ -109,6 +137,7 @@ def run_fail(
         run.started_at = run.finished_at
     run.save()
     logger.warning("event=run_%s run_id=%s code=%s", status, run_id, error_code)
+    _count_ending(run)
     return True
 
 
@@ -125,7 +154,8 @@ def run_abort(
     then announce the ending (usage first, when any was spent, then the final `error`)."""
     publisher.flush()
     # The writer keeps state.document up to date with every delta: this is the text so far.
-    partial = state.document if state is not None else ""
+    # Without the state (the worker died), the stored content events hold what readers got.
+    partial = state.document if state is not None else run_streamed_text(run_id=run_id)
     usage = state.usage if state is not None else None
     if run_fail(
         run_id=run_id,
@@ -140,33 +170,76 @@ def run_abort(
         publisher.error(error_message=message, error_code=code)
 
 
-def run_fail_from_task(*, run_id: uuid.UUID, reason: str, code: str = "internal_error") -> None:
+def run_fail_from_task(
+    *,
+    run_id: uuid.UUID,
+    reason: str,
+    code: str = "internal_error",
+    status: Run.Status = Run.Status.FAILED,
+) -> None:
     """Called when the task itself died outside `run_execute`'s own handling."""
     run = Run.objects.filter(id=run_id).only("conversation_id").first()
     if run is None:
         return
     publisher = RunPublisher(run_id=run_id, conversation_id=run.conversation_id)
     try:
-        run_abort(run_id=run_id, publisher=publisher, code=code, message=reason)
+        run_abort(run_id=run_id, publisher=publisher, code=code, message=reason, status=status)
     finally:
         publisher.close()
 
 
-def runs_fail_abandoned(*, run_id: uuid.UUID | None = None) -> int:
-    """End runs still marked running although no worker can still have them.
+def _abandoned(run_id: uuid.UUID) -> None:
+    """End a run whose worker is gone, keeping the text it streamed; a run whose writer had asked
+    to stop ends as stopped."""
+    stop_requested = Run.objects.filter(id=run_id, cancel_requested_at__isnull=False).exists()
+    logger.warning("event=run_abandoned run_id=%s", run_id)
+    if stop_requested:
+        run_fail_from_task(
+            run_id=run_id,
+            reason=CANCELLED_MESSAGE,
+            code=CANCELLED_CODE,
+            status=Run.Status.CANCELLED,
+        )
+    else:
+        run_fail_from_task(run_id=run_id, reason=WORKER_LOST_MESSAGE, code="worker_lost")
 
-    A worker kills a task at the hard time limit, so a run that started longer ago than that
-    and is still running lost its worker (a crash, a restart, a lost machine). Checked when a
-    task is redelivered (its run is found running) and when a worker starts."""
-    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    abandoned = Run.objects.filter(status=Run.Status.RUNNING, started_at__lt=cutoff)
+
+def runs_fail_abandoned(*, run_id: uuid.UUID | None = None) -> int:
+    """End runs still marked running although no worker can still have them: their lease has
+    lapsed (lease.py). Run by Celery beat every RUN_SWEEP_SECONDS and when a worker starts."""
+    running = Run.objects.filter(status=Run.Status.RUNNING)
     if run_id is not None:
-        abandoned = abandoned.filter(id=run_id)
-    ids = list(abandoned.values_list("id", flat=True))
+        running = running.filter(id=run_id)
+    now = timezone.now()
+    ids = [
+        run.id
+        for run in running.only("id", "lease_expires_at", "started_at")
+        if lease_lapsed(run, now)
+    ]
     for abandoned_id in ids:
-        logger.warning("event=run_abandoned run_id=%s", abandoned_id)
-        run_fail_from_task(run_id=abandoned_id, reason=WORKER_LOST_MESSAGE, code="worker_lost")
+        _abandoned(abandoned_id)
     return len(ids)
+
+
+def run_redelivered(*, run_id: uuid.UUID) -> None:
+    """A task was delivered again for a run that is not queued any more. Celery redelivers at
+    once when a pool child dies mid-run, so the lease is usually still live: watch it for up to a
+    lease. Renewed means its worker lives (leave it); lapsed means it is gone (end the run)."""
+    deadline = time.monotonic() + settings.RUN_LEASE_SECONDS + 2
+    seen = None
+    while True:
+        run = Run.objects.filter(id=run_id).only("status", "lease_expires_at", "started_at").first()
+        if run is None or run.status != Run.Status.RUNNING:
+            return
+        if lease_lapsed(run):
+            _abandoned(run_id)
+            return
+        if run.lease_expires_at is None or (seen is not None and run.lease_expires_at != seen):
+            return
+        seen = run.lease_expires_at
+        if time.monotonic() > deadline:
+            return
+        time.sleep(min(1.0, settings.RUN_LEASE_SECONDS / 6))
 
 
 def _announce_cancelled(*, run_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
@@ -187,20 +260,25 @@ def run_cancel(*, run: Run) -> Run:
         if not locked.is_active:
             raise RunNotActive
         was_queued = locked.status == Run.Status.QUEUED
+        # A running run whose worker is gone has no pipeline to notice the flag: end it here.
+        lapsed = locked.status == Run.Status.RUNNING and lease_lapsed(locked)
         locked.cancel_requested_at = locked.cancel_requested_at or timezone.now()
         locked.save(update_fields=["cancel_requested_at"])
-        if was_queued:
-            # No worker has it yet, and run_claim only takes queued runs: it never will.
+        if was_queued or lapsed:
+            # No worker has it (yet, or any more), and run_claim only takes queued runs.
             run_fail(
                 run_id=locked.id,
                 error_code=CANCELLED_CODE,
                 error_message=CANCELLED_MESSAGE,
+                partial=run_streamed_text(run_id=locked.id) if lapsed else "",
                 status=Run.Status.CANCELLED,
             )
-    if was_queued:
+    if was_queued or lapsed:
         _announce_cancelled(run_id=locked.id, conversation_id=locked.conversation_id)
     else:
         cancel.flag(locked.id)
-    logger.info("event=run_cancel_requested run_id=%s queued=%s", locked.id, was_queued)
+    logger.info(
+        "event=run_cancel_requested run_id=%s queued=%s lapsed=%s", locked.id, was_queued, lapsed
+    )
     locked.refresh_from_db()
     return locked

@@ -13,6 +13,7 @@ from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # caller
 from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
+from apps.core import logcontext, metrics
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
 from apps.files.models import UploadedFile
@@ -32,6 +33,7 @@ def _title_from(prompt: str) -> str:
 
 def _enqueue(run_id: uuid.UUID) -> None:
     execute_run.delay(str(run_id))
+    metrics.RUNS.inc(status="started", reason="")
 
 
 def files_attach(
@@ -85,6 +87,7 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
     if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
         files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
     conversation.save(update_fields=["updated_at"])
+    logcontext.bind(run_id=run.id, trace_id=run.id)
     # seq 1, stored in this transaction and sent once it commits, before the task is queued:
     # a stream opened as soon as the POST answers has its first event without a worker.
     announce = queued_event_store(run_id=run.id, conversation_id=conversation.id)
@@ -95,3 +98,21 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
 
     transaction.on_commit(committed)
     return run
+
+
+def request_of(run: Run) -> WritingRequest:
+    """The writing request a run was started with (its prompt and options). The conversation
+    keeps its files and its exclusions: a new run reads them as the old one did."""
+    return WritingRequest(
+        prompt=run.user_message.content,
+        writeup_type=run.writeup_type,
+        citation_style=run.citation_style,
+        academic_level=run.academic_level,
+        target_word_count=run.target_word_count,
+        model=run.model,
+    )
+
+
+def run_regenerate(*, run: Run) -> Run:
+    """The same request again, as a new version in the same conversation."""
+    return run_start(conversation=run.conversation, request=request_of(run))

@@ -87,9 +87,6 @@ class AnthropicProvider:
             raise ProviderError(
                 errors.BAD_RESPONSE, f"{self.vendor} stopped writing ({stop_reason})."
             )
-        yield Usage(
-            model=self.name,
-            tokens_in=tokens_in,
-            tokens_out=tokens_out,
-            cost_usd=pricing.cost_usd(self.name, tokens_in=tokens_in, tokens_out=tokens_out),
+        yield pricing.call_usage(
+            self.name, (tokens_in, tokens_out), prompt_chars=0, written_chars=0
         )

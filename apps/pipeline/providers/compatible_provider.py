@@ -81,15 +81,9 @@ class CompatibleProvider:
             raise errors.cut_short(self.vendor)
         if finish not in _FINISHED:
             raise ProviderError(errors.BAD_RESPONSE, f"{self.vendor} stopped writing ({finish}).")
-        if reported is not None:
-            tokens_in, tokens_out = reported.prompt_tokens, reported.completion_tokens
-        else:
-            # Some compatible servers ignore include_usage: count ~4 characters a token.
-            tokens_in, tokens_out = (len(system) + len(user)) // 4, written // 4
-            logger.info("event=usage_estimated model=%s", self.name)
-        yield Usage(
-            model=self.name,
-            tokens_in=tokens_in,
-            tokens_out=tokens_out,
-            cost_usd=pricing.cost_usd(self.name, tokens_in=tokens_in, tokens_out=tokens_out),
+        counts = (
+            (reported.prompt_tokens, reported.completion_tokens) if reported is not None else None
+        )
+        yield pricing.call_usage(
+            self.name, counts, prompt_chars=len(system) + len(user), written_chars=written
         )

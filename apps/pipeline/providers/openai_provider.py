@@ -125,15 +125,7 @@ class OpenAIProvider:
             ) from error
         if not finished:
             raise errors.cut_short(self.vendor)
-        if reported is not None:
-            tokens_in, tokens_out = reported.input_tokens, reported.output_tokens
-        else:
-            # OpenAI always reports it; a proxy might not. Count ~4 characters a token.
-            tokens_in, tokens_out = (len(system) + len(user)) // 4, written // 4
-            logger.info("event=usage_estimated model=%s", self.name)
-        yield Usage(
-            model=self.name,
-            tokens_in=tokens_in,
-            tokens_out=tokens_out,
-            cost_usd=pricing.cost_usd(self.name, tokens_in=tokens_in, tokens_out=tokens_out),
+        counts = (reported.input_tokens, reported.output_tokens) if reported is not None else None
+        yield pricing.call_usage(
+            self.name, counts, prompt_chars=len(system) + len(user), written_chars=written
         )

@@ -100,15 +100,8 @@ class SectionText:
 
 
 def _estimate(model: str, task: SectionTask, text: str) -> Usage:
-    # About four characters a token, for prompt and answer alike.
-    tokens_in = (len(prompts.system_prompt(task)) + len(prompts.user_prompt(task))) // 4
-    tokens_out = len(text) // 4
-    return Usage(
-        model=model,
-        tokens_in=tokens_in,
-        tokens_out=tokens_out,
-        cost_usd=pricing.cost_usd(model, tokens_in=tokens_in, tokens_out=tokens_out),
-    )
+    prompt = len(prompts.system_prompt(task)) + len(prompts.user_prompt(task))
+    return pricing.call_usage(model, None, prompt_chars=prompt, written_chars=len(text))
 
 
 def _stream_call(
