@@ -46,7 +46,7 @@ def test_a_reader_that_stops_reading_gets_every_event_in_order_once(live_stack: 
     user = UserFactory()
     run = RunFactory(conversation__user=user, status=Run.Status.RUNNING)
     secret = api_token_create(user=user, name="slow").secret
-    daphne = next(p for p in live_stack.group.processes if "daphne" in " ".join(p.args))
+    daphne = next(p for p in live_stack.group.processes if "daphne" in str(p.args))
     # A fixed receive buffer (the kernel would grow it to megabytes): the client's kernel holds
     # little of what it does not read, yet enough for it to read at speed afterwards.
     transport = httpx.HTTPTransport(
