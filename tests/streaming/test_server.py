@@ -320,3 +320,44 @@ async def test_many_readers_share_one_render_of_each_event_per_format(owner, mon
     assert "event: draft\ndata: Whole draft" in body  # `replace`: the whole draft so far
     assert body.count("event: status\ndata: Running") == 1
     assert all([e["seq"] for e in ex.events()] == [1, 2, 3, 4, 5] for ex, _ in apis)
+
+
+class BlockingExchange(Exchange):
+    """A server whose socket is full while `blocked` is clear: its send waits (as uvicorn's does
+    when the transport is paused)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unblocked = asyncio.Event()
+        self.unblocked.set()
+        self.waiting_sends = 0
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and not self.unblocked.is_set():
+            self.waiting_sends += 1
+            await self.unblocked.wait()
+        await super().send(message)
+
+
+async def test_a_reader_whose_socket_is_full_is_left_alone_then_catches_up_in_order(owner):
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.RUNNING)
+    exchange = BlockingExchange()
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": f"/api/stream/{run.id}",
+        "query_string": b"",
+        "headers": [(b"authorization", (await _bearer(owner))["Authorization"].encode())],
+    }
+    task = asyncio.create_task(_app()(scope, exchange.receive, exchange.send))
+    await exchange.until(lambda: exchange.status == 200)
+    exchange.unblocked.clear()
+    # More than the connection keeps in memory (PENDING_MAX): the rest comes from the log.
+    for seq in range(1, 151):
+        await _publish(run, seq, "content", _content(str(seq)))
+    await _publish(run, 151, "done", DONE)
+    await asyncio.sleep(0.3)
+    assert exchange.waiting_sends == 1  # one send waits; nothing more was piled behind it
+    exchange.unblocked.set()
+    await asyncio.wait_for(task, 10)
+    assert [e["seq"] for e in exchange.events()] == list(range(1, 152))
