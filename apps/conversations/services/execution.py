@@ -32,8 +32,10 @@ logger = logging.getLogger(__name__)
 def _state_for(run: Run) -> PipelineState:
     conversation: Conversation = run.conversation
     first = conversation.messages.filter(role="user").order_by("created_at").first()
+    # A regenerated run revises what its original revised, not the original's own result.
+    base = run.regenerated_from or run
     previous = (
-        conversation.runs.filter(status=Run.Status.SUCCEEDED, created_at__lt=run.created_at)
+        conversation.runs.filter(status=Run.Status.SUCCEEDED, created_at__lt=base.created_at)
         .select_related("result_message")
         .order_by("-created_at")
         .first()
