@@ -59,6 +59,7 @@ def _state_for(run: Run) -> PipelineState:
         previous_draft=(
             previous.result_message.content if previous and previous.result_message else None
         ),
+        previous_target=previous.target_word_count if previous else None,
         cancel=RunCancelToken(run_id=run.id),
     )
 
