@@ -179,7 +179,7 @@ def conversation_delete(request: AuthedRequest, conversation_id: str) -> HttpRes
     title = conversation.title
     try:
         managing.conversation_delete(conversation=conversation)
-    except starting.RunInProgress:
+    except managing.ConversationBusy:
         messages.error(request, "A run is still writing in this conversation: stop it first.")
         return redirect("conversations:detail", conversation_id=conversation.id)
     messages.success(request, f"Deleted “{title}”.")

@@ -72,6 +72,8 @@ class PipelineState:
     # What an offline revision applied and what it could not (apps.pipeline.steps.revising).
     revision: Revision | None = None
     route: Route | None = None
+    # A title the model gave the request (first runs with a model only; "" otherwise).
+    title: str = ""
     sources: list[Source] = field(default_factory=list)
     # The retrieved works by handle (S1, S2...): what the model cites (apps.pipeline.handles).
     handles: Handles = field(default_factory=Handles)

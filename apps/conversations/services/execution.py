@@ -11,6 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from apps.conversations.cancel import RunCancelToken
 from apps.conversations.models import Conversation, Run
+from apps.conversations.services.managing import conversation_title_generated
 from apps.conversations.services.lifecycle import (
     CANCELLED_CODE,
     CANCELLED_MESSAGE,
@@ -103,6 +104,8 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
             quality_report=state.quality,
             usage=state.usage,
         )
+        if state.title:
+            conversation_title_generated(conversation_id=run.conversation_id, title=state.title)
         # The row is committed before `done` goes out: a reader that sees `done` finds the result.
         publisher.done(
             message=done_message(state.quality),

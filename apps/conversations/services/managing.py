@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 
 from apps.conversations.models import Conversation, Run
-from apps.conversations.services.starting import RunInProgress
 
 TITLE_MAX = 200
+
+
+class ConversationBusy(Exception):
+    """A run is writing into the conversation: it cannot be deleted until it ends."""
 
 
 class InvalidTitle(ValueError):
@@ -28,11 +33,21 @@ def conversation_rename(*, conversation: Conversation, title: str) -> Conversati
     return conversation
 
 
+def conversation_title_generated(*, conversation_id: uuid.UUID, title: str) -> bool:
+    """A model's title for a new conversation; never over one the writer chose."""
+    clean = " ".join(title.split())[:TITLE_MAX]
+    if not clean:
+        return False
+    return bool(
+        Conversation.objects.filter(pk=conversation_id, title_edited=False).update(title=clean)
+    )
+
+
 @transaction.atomic
 def conversation_delete(*, conversation: Conversation) -> None:
     """Delete a conversation with its messages, runs and their events. Refused while a run is
     writing into it: stop it first."""
     Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
     if conversation.runs.filter(status__in=Run.ACTIVE).exists():
-        raise RunInProgress
+        raise ConversationBusy
     conversation.delete()

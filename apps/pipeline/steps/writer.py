@@ -82,7 +82,10 @@ def run(state: PipelineState, events: RunPublisher) -> None:
     )
     draft.append(header(state, provider.name, words=planned), role=HEADER)
     # Kept on the state as it grows: a run that fails half-way still records what it spent.
-    usage = state.usage = Usage(model=provider.name)
+    # (The router's title call may have started it.)
+    if state.usage is None:
+        state.usage = Usage(model=provider.name)
+    usage = state.usage
     budgets = [s.budget for s in sections]
     for index, (section, task) in enumerate(zip(sections, tasks, strict=True)):
         if provider.name == OFFLINE_MODEL:
