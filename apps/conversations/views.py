@@ -161,9 +161,7 @@ def conversation_rename(request: AuthedRequest, conversation_id: str) -> HttpRes
         selectors.conversations_for(user=request.user), pk=conversation_id
     )
     try:
-        managing.conversation_rename(
-            conversation=conversation, title=request.POST.get("title", "")
-        )
+        managing.conversation_rename(conversation=conversation, title=request.POST.get("title", ""))
     except managing.InvalidTitle as problem:
         messages.error(request, str(problem))
     detail = reverse("conversations:detail", args=[conversation.id])
@@ -221,4 +219,6 @@ def usage(request: AuthedRequest) -> HttpResponse:
     since = budget.month_start()
     status = budget.budget_status(user=request.user)
     runs = selectors.runs_this_month(user=request.user, since=since)
-    return render(request, "conversations/usage.html", {"status": status, "since": since, "runs": runs})
+    return render(
+        request, "conversations/usage.html", {"status": status, "since": since, "runs": runs}
+    )

@@ -17,7 +17,8 @@ SHOTS = ROOT / "test-artifacts" / "browser"
 RECORD_CSP = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => {
-  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + e.sourceFile + ':' + e.lineNumber);
+  window.__csp.push(
+    `${e.violatedDirective} ${e.blockedURI || 'inline'} ${e.sourceFile}:${e.lineNumber}`);
 });
 """
 
@@ -28,8 +29,9 @@ SMALL_TARGETS = """
   const small = [];
   const seen = new Set();
   const controls = document.querySelectorAll(
-    'button, select, textarea, summary, .button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), ' +
-    'nav a, .sidebar-nav a, .mobile-bar a, label:has(> input[type=checkbox])');
+    'button, select, textarea, summary, .button, nav a, .mobile-bar a, ' +
+    'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), ' +
+    'label:has(> input[type=checkbox])');
   for (const el of controls) {
     if (seen.has(el)) continue; seen.add(el);
     const style = getComputedStyle(el);
@@ -37,7 +39,10 @@ SMALL_TARGETS = """
     const r = el.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;  // not rendered (closed details, hidden)
     if (el.closest('.sr-only, [hidden]')) continue;
-    if (r.height < 43.5 || r.width < 24) small.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent || el.value || '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+    if (r.height >= 43.5 && r.width >= 43.5) continue;
+    const text = (el.textContent || el.value || '').trim().slice(0, 30);
+    small.push(`${el.tagName.toLowerCase()}.${el.className} "${text}" ` +
+               `${Math.round(r.width)}x${Math.round(r.height)}`);
   }
   return small;
 }
@@ -59,9 +64,7 @@ def csp_violations(page: Page) -> list[str]:
 
 def horizontal_overflow(page: Page) -> tuple[int, int]:
     """(scrollWidth, innerWidth) of the page."""
-    sizes = page.evaluate(
-        "[document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    sizes = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     return int(sizes[0]), int(sizes[1])
 
 
@@ -78,7 +81,8 @@ def axe_serious(page: Page) -> list[str]:
           const result = await axe.run(document, {resultTypes: ['violations']});
           return result.violations
             .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.help + ' — ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+            .map(v => `${v.id}: ${v.help} — ` +
+                      v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
         }"""
     )
     return list(violations)

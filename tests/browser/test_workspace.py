@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from tests.browser.checks import AXE, SHOTS, check_page, csp_violations, watch
 from tests.factories import PASSWORD, UserFactory
@@ -18,8 +19,8 @@ from tests.live import LiveStack
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 PROMPT = (
     "Write an essay on the causes of urban heat islands (impervious surfaces, reduced "
     "vegetation), their effects on health and the policies cities use to cool streets."
@@ -30,7 +31,8 @@ PROMPT = (
 WATCH_DRAFT = """
 window.__draft = {formatted: false, raw: false, last: '', top: null, renders: 0};
 new MutationObserver(() => {
-  const draft = document.querySelector('.run[data-status="queued"] .draft, .run[data-status="running"] .draft');
+  const draft = document.querySelector(
+    '.run[data-status="queued"] .draft, .run[data-status="running"] .draft');
   if (!draft || !draft.textContent.trim()) return;
   const w = window.__draft;
   w.renders += 1;
@@ -53,7 +55,7 @@ def writer(transactional_db):
 
 
 @pytest.fixture
-def chromium(writer) -> Browser:
+def chromium(writer) -> Iterator[Browser]:
     assert AXE.exists(), "axe-core is missing: run scripts/browser.sh (npm ci)"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -81,9 +83,7 @@ def _send(page: Page, form: str, text: str, words: int | None = None) -> None:
 
 
 def _finished(page: Page, index: int, status: str = "succeeded") -> None:
-    expect(page.locator(".run").nth(index)).to_have_attribute(
-        "data-status", status, timeout=60_000
-    )
+    expect(page.locator(".run").nth(index)).to_have_attribute("data-status", status, timeout=60_000)
 
 
 def test_desktop_workspace_create_stream_copy_rename_regenerate_revise_stop_search_delete(
@@ -110,7 +110,8 @@ def test_desktop_workspace_create_stream_copy_rename_regenerate_revise_stop_sear
     page.screenshot(path=str(SHOTS / "desktop-streaming.png"))
     _finished(page, 0)
     draft = page.evaluate("window.__draft")
-    assert draft["formatted"] and not draft["raw"], draft
+    assert draft["formatted"], draft
+    assert not draft["raw"], draft
     document = page.locator(".run .document")
     final = _squash(document.inner_text())
     last = _squash(draft["last"])
@@ -132,16 +133,15 @@ def test_desktop_workspace_create_stream_copy_rename_regenerate_revise_stop_sear
     page.click(".run .copy-markdown")
     expect(page.locator(".run .copy-status")).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("# ") and "urban heat" in copied.lower()
+    assert copied.startswith("# ")
+    assert "urban heat" in copied.lower()
 
     # Rename from the sidebar.
     page.click(".history-item.current .item-actions > summary")
     page.fill(".history-item.current input[name=title]", "Cooling hot cities")
     page.click(".history-item.current .rename button")
     expect(page.locator("#conversation-title")).to_have_text("Cooling hot cities")
-    expect(page.locator(".history-item.current .history-title")).to_have_text(
-        "Cooling hot cities"
-    )
+    expect(page.locator(".history-item.current .history-title")).to_have_text("Cooling hot cities")
 
     # Regenerate: the same request as a new version.
     page.click(".run .regenerate button")

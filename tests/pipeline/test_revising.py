@@ -37,7 +37,8 @@ def test_shorter_and_a_named_section_are_applied_to_the_plan():
 
 def test_a_new_target_in_the_form_or_the_text_re_plans_the_budgets():
     by_form = revise(follow_up="Tighten it up", sections=SECTIONS, target=500, previous_target=800)
-    assert by_form.target == 500 and "for 500 words (from 800)" in by_form.done[0]
+    assert by_form.target == 500
+    assert "for 500 words (from 800)" in by_form.done[0]
     by_text = revise(
         follow_up="Make it 1,200 words", sections=SECTIONS, target=800, previous_target=800
     )
@@ -63,7 +64,8 @@ def test_a_request_a_plan_cannot_take_changes_nothing_and_says_so():
         target=800,
         previous_target=800,
     )
-    assert revision.sections == SECTIONS and revision.target == 800
+    assert revision.sections == SECTIONS
+    assert revision.target == 800
     assert "Nothing in the request could be applied" in note(revision)
     assert "Not done: “Make the argument more persuasive”" in note(revision)
 

@@ -32,16 +32,17 @@ def test_clean_title_keeps_a_short_plain_title(answer, title):
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "compatible"])
-def test_each_provider_answers_the_title_call_in_one_short_request(
-    fake_llm_configured, provider
-):
+def test_each_provider_answers_the_title_call_in_one_short_request(fake_llm_configured, provider):
     model = fake_model("obeys", provider)
     title, usage = generate_title(provider=get_provider(model), request_text=PROMPT)
     assert title == "Urban heat islands and the policies cities use"
-    assert usage is not None and usage.tokens_in > 0 and usage.tokens_out > 0
+    assert usage is not None
+    assert usage.tokens_in > 0
+    assert usage.tokens_out > 0
     (request,) = fake_llm_configured.requests
     assert request.system.startswith("You name pieces of academic writing.")
-    assert "<request>" in request.user and PROMPT in request.user
+    assert "<request>" in request.user
+    assert PROMPT in request.user
     limit = request.body.get("max_output_tokens") or request.body.get("max_tokens")
     assert limit == TITLE_MAX_TOKENS
 
@@ -61,7 +62,8 @@ def test_the_router_names_a_new_conversation_and_counts_the_call(fake_llm_config
     state = _state(fake_model("obeys"))
     router.name(state)
     assert state.title == "Urban heat islands and the policies cities use"
-    assert state.usage is not None and state.usage.tokens_out > 0
+    assert state.usage is not None
+    assert state.usage.tokens_out > 0
 
 
 @pytest.mark.parametrize(
@@ -73,7 +75,8 @@ def test_offline_runs_and_follow_ups_make_no_title_call(
     settings.GENERATED_TITLES = True
     state = _state(model, previous=previous)
     router.name(state)
-    assert state.title == "" and state.usage is None
+    assert state.title == ""
+    assert state.usage is None
     assert fake_llm_configured.requests == []
 
 
@@ -83,4 +86,5 @@ def test_a_failed_title_call_leaves_the_run_alone(fake_llm_configured, settings)
     settings.OPENAI_MODELS = [*settings.OPENAI_MODELS, "fake-missing"]  # the server has no such
     state = _state("fake-missing")
     router.name(state)
-    assert state.title == "" and state.usage is None
+    assert state.title == ""
+    assert state.usage is None

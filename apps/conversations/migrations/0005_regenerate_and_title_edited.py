@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0004_conversation_files'),
+        ("conversations", "0004_conversation_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='title_edited',
+            model_name="conversation",
+            name="title_edited",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='run',
-            name='regenerated_from',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='regenerations', to='conversations.run'),
+            model_name="run",
+            name="regenerated_from",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="regenerations",
+                to="conversations.run",
+            ),
         ),
     ]

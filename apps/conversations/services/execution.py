@@ -11,7 +11,6 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from apps.conversations.cancel import RunCancelToken
 from apps.conversations.models import Conversation, Run
-from apps.conversations.services.managing import conversation_title_generated
 from apps.conversations.services.lifecycle import (
     CANCELLED_CODE,
     CANCELLED_MESSAGE,
@@ -20,6 +19,7 @@ from apps.conversations.services.lifecycle import (
     run_succeed,
     runs_fail_abandoned,
 )
+from apps.conversations.services.managing import conversation_title_generated
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import RunCancelled
 from apps.pipeline.providers.base import ProviderError

@@ -19,7 +19,6 @@ from apps.files.errors import FileNotFound
 from apps.files.models import UploadedFile
 
 
-
 class RunInProgress(Exception):
     """A conversation takes one run at a time: a follow-up waits for the current one."""
 

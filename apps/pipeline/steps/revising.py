@@ -63,7 +63,10 @@ def _length(follow_up: str, target: int, previous_target: int | None) -> tuple[i
         wanted = max(WORDS_MIN, min(WORDS_MAX, wanted))
         return wanted, f"re-planned the word budgets for {wanted:,} words"
     if previous_target is not None and target != previous_target:
-        return target, f"re-planned the word budgets for {target:,} words (from {previous_target:,})"
+        return (
+            target,
+            f"re-planned the word budgets for {target:,} words (from {previous_target:,})",
+        )
     for pattern, factor, how in ((_SHORTER, SHORTER, "shorter"), (_LONGER, LONGER, "longer")):
         if pattern.search(follow_up):
             wanted = max(WORDS_MIN, min(WORDS_MAX, round(target * factor / 10) * 10))

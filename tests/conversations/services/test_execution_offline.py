@@ -93,7 +93,8 @@ def test_offline_follow_up_applies_what_a_plan_can_take_and_says_so(db):
         ),
     )
     revised = run_execute(run_id=second.id)
-    assert revised is not None and revised.result_message is not None
+    assert revised is not None
+    assert revised.result_message is not None
     document = revised.result_message.content
     assert "30 % shorter: 700 words instead of 1,000" in document
     assert "added a section “Policy responses”" in document

@@ -24,7 +24,8 @@ def test_a_new_conversation_on_a_model_takes_the_models_title(user, titled):
     run = _start(user)
     assert run.conversation.title == "Urban heat islands and the policies cities"  # derived
     done = execution.run_execute(run_id=run.id)
-    assert done is not None and done.status == "succeeded"
+    assert done is not None
+    assert done.status == "succeeded"
     done.conversation.refresh_from_db()
     assert done.conversation.title == "Urban heat islands and the policies cities use"
     title_calls = [r for r in titled.requests if r.system.startswith("You name pieces")]
