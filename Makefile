@@ -8,7 +8,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # Settings default to production (DEBUG off); the commands a developer runs locally turn it on.
 run migrate services bench: export DEBUG ?= true
 
-.PHONY: run test lint format typecheck bench setup setup-dev services migrate
+.PHONY: run test lint format typecheck bench setup setup-dev services migrate deploy-check
 
 setup:
 	@scripts/system.sh
@@ -47,8 +47,12 @@ test: setup-dev
 	@scripts/services.sh
 	@scripts/browser.sh
 	@$(MAKE) --no-print-directory lint
+	@scripts/deploy_check.sh
 	.venv/bin/mypy .
 	.venv/bin/pytest
+
+deploy-check: setup-dev
+	@scripts/deploy_check.sh
 
 bench: migrate setup-dev
 	$(PY) -m benchmarks.stream_latency

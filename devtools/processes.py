@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -91,11 +92,21 @@ def start_daphne(group: Processes, *, env: dict[str, str], log_dir: Path) -> str
     return url
 
 
-def start_worker(group: Processes, *, env: dict[str, str], log_dir: Path) -> None:
+def start_worker(
+    group: Processes,
+    *,
+    env: dict[str, str],
+    log_dir: Path,
+    name: str | None = None,
+    ping: bool = True,
+) -> str:
+    """A Celery worker (solo pool); returns its node name. It is ready when it answers a ping
+    through this process's broker, or (`ping=False`, for a worker on another broker, such as
+    one found through Sentinel) when its log says so."""
     from handywriterz.celery import app as celery_app
 
-    name = f"e2e-{free_port()}"
-    group.spawn(
+    name = name or f"e2e-{free_port()}"
+    process = group.spawn(
         "celery",
         [
             str(BIN / "celery"),
@@ -112,9 +123,56 @@ def start_worker(group: Processes, *, env: dict[str, str], log_dir: Path) -> Non
         env=env,
         log_dir=log_dir,
     )
+    log = group.logs[group.processes.index(process)]
 
     def answers() -> bool:
+        if not ping:
+            return f"{name}@" in log.read_text() and " ready." in log.read_text()
         replies = celery_app.control.inspect(timeout=0.5).ping() or {}
         return any(worker.startswith(f"{name}@") for worker in replies)
 
     group.wait_until(answers, what="the Celery worker answering a ping")
+    return name
+
+
+def start_redis(
+    group: Processes, *, log_dir: Path, name: str, replica_of: int | None = None
+) -> int:
+    """A throw-away redis-server on a free port (nothing on disk); a replica of `replica_of`."""
+    port = free_port()
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    argv += ["--appendonly", "no", "--dir", str(log_dir)]
+    if replica_of is not None:
+        argv += ["--replicaof", "127.0.0.1", str(replica_of)]
+    group.spawn(name, argv, env=dict(os.environ), log_dir=log_dir)
+    group.wait_until(lambda: _redis_answers(port), what=f"{name} answering")
+    return port
+
+
+def start_sentinel(
+    group: Processes, *, log_dir: Path, name: str, master: str, master_port: int
+) -> int:
+    """A redis-sentinel watching `master` (quorum 1: one Sentinel may fail it over)."""
+    port = free_port()
+    config = log_dir / f"{name}.conf"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        f"port {port}\nbind 127.0.0.1\ndir {log_dir}\n"
+        f"sentinel monitor {master} 127.0.0.1 {master_port} 1\n"
+        f"sentinel down-after-milliseconds {master} 2000\n"
+        f"sentinel failover-timeout {master} 10000\n"
+        f"sentinel parallel-syncs {master} 1\n"
+    )
+    group.spawn(name, ["redis-sentinel", str(config)], env=dict(os.environ), log_dir=log_dir)
+    group.wait_until(lambda: _redis_answers(port), what=f"{name} answering")
+    return port
+
+
+def _redis_answers(port: int) -> bool:
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()

@@ -16,6 +16,12 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.redis_connection import (
+    broker_url,
+    cache_config,
+    channel_layer_host,
+    parse_sentinels,
+)
 from handywriterz.env import (
     env_bool,
     env_int,
@@ -69,6 +75,7 @@ INSTALLED_APPS = [
     "apps.files",
     "apps.scholarly",
     "apps.health",
+    "apps.privacy",
     "apps.core",
 ]
 
@@ -79,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,13 +142,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// URL, got {REDIS_URL!r}")
+# Redis Sentinel (docs in README, "Scale-out"): `host:port,host:port`. When set, the channel layer,
+# the cache, the Celery broker and our own clients find the master through the Sentinels, and
+# REDIS_URL gives only the database number and password.
+try:
+    REDIS_SENTINELS = parse_sentinels(env_list("REDIS_SENTINELS", []))
+except ValueError as _error:
+    raise ImproperlyConfigured(f"REDIS_SENTINELS: {_error}") from None
+REDIS_SENTINEL_MASTER = env_str("REDIS_SENTINEL_MASTER", "mymaster")
 
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "hwz")  # also the prefix of the metrics' keys
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "hwz"),
-    }
+    "default": cache_config(
+        url=REDIS_URL,
+        sentinels=REDIS_SENTINELS,
+        master=REDIS_SENTINEL_MASTER,
+        key_prefix=CACHE_KEY_PREFIX,
+    )
 }
 
 # The channel layer is the fast path for run events; the RunEvent table is the truth. The core
@@ -151,7 +169,14 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
         "CONFIG": {
             # redis-py 8 times socket reads out after 5 s by default; a receive blocks in
             # BZPOPMIN for a second (apps/streaming/layers.py): the read must outlast it.
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "hosts": [
+                channel_layer_host(
+                    url=REDIS_URL,
+                    sentinels=REDIS_SENTINELS,
+                    master=REDIS_SENTINEL_MASTER,
+                    socket_timeout=15,
+                )
+            ],
             "prefix": env_str("CHANNEL_LAYER_PREFIX", "hwz"),
             "capacity": env_int("CHANNEL_LAYER_CAPACITY", 500, minimum=10, maximum=100_000),
             "expiry": 60,
@@ -161,7 +186,9 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]] = {
 }
 
 # --- Celery ------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", broker_url(url=REDIS_URL, sentinels=REDIS_SENTINELS)
+)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -170,7 +197,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "handywriterz")
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("RUN_SOFT_TIME_LIMIT", 900, minimum=10, maximum=86400)
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 300
+}
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+    CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"socket_timeout": 1}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
@@ -366,21 +398,34 @@ SCHOLARLY_TOTAL_SECONDS = env_number("SCHOLARLY_TOTAL_SECONDS", 60, minimum=1, m
 # Index answers are cached in Redis this long (a day); 0 turns the cache off.
 SCHOLARLY_CACHE_SECONDS = env_int("SCHOLARLY_CACHE_SECONDS", 86400, minimum=0, maximum=30 * 86400)
 
-# --- Logging: one JSON-ish line per record, to stdout --------------------------------------------
+# --- Operations --------------------------------------------------------------------------------
+# `/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+
+# --- Logging: one JSON object per record, to stdout ----------------------------------------------
+# Each carries request_id, user_id, run_id and trace_id where known (apps/core/logcontext.py).
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(f"LOG_LEVEL must be a logging level name, got {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "apps.core.logcontext.ContextFilter"}},
     "formatters": {
-        "structured": {
-            "format": (
-                "ts=%(asctime)s level=%(levelname)s logger=%(name)s pid=%(process)d %(message)s"
-            )
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "ts", "levelname": "level", "name": "logger"},
+            "timestamp": False,
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="conversations:list", permanent=False)),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("account/data/", include("apps.privacy.urls")),
     path("conversations/", include("apps.conversations.urls")),
     path("files/", include("apps.files.urls")),
     path("exports/", include("apps.exports.urls")),

@@ -23,6 +23,15 @@ if ! redis_up; then
   redis_up || { echo "Redis is not answering on 127.0.0.1:6379" >&2; exit 1; }
 fi
 
+# Debian's redis-sentinel for the Sentinel failover test (tests/e2e/test_sentinel_failover.py),
+# which starts its own Redis pair and Sentinel on free ports.
+if ! command -v redis-sentinel >/dev/null 2>&1; then
+  echo "==> installing Debian's redis-sentinel"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq redis-sentinel >/dev/null
+fi
+
 # Create the application database if it is missing (the test database is pytest-django's job).
 .venv/bin/python - <<'PY'
 import os

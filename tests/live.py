@@ -8,7 +8,18 @@ from pathlib import Path
 from devtools.processes import Processes, django_env, start_daphne, start_worker
 from devtools.sse import SseMessage, iter_sse
 
-__all__ = ["LiveStack", "SseMessage", "agroup_size", "group_size", "iter_sse", "start_stack"]
+# The live Daphne answers /metrics to this token (tests/health/test_metrics.py).
+METRICS_TOKEN = "e2e-metrics-token"
+
+__all__ = [
+    "METRICS_TOKEN",
+    "LiveStack",
+    "SseMessage",
+    "agroup_size",
+    "group_size",
+    "iter_sse",
+    "start_stack",
+]
 
 
 @dataclass
@@ -32,6 +43,7 @@ def start_stack(
         database_name=database_name,
         OFFLINE_STREAM_DELAY="0.01",
         SSE_HEARTBEAT_SECONDS="2",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     group = Processes()
     try:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from apps.accounts.models import User
 from apps.accounts.services import api_token_aauthenticate, api_token_authenticate
+from apps.core import logcontext
 
 
 class AuthFailure(Exception):
@@ -44,6 +45,7 @@ def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
         user = api_token_authenticate(secret=secret)
         if user is None:
             raise _bad_token()
+        logcontext.bind(user_id=user.pk)
         return user, True
     if isinstance(request.user, User) and request.user.is_active:
         return request.user, False
@@ -56,6 +58,7 @@ async def aauthenticate_request(request: HttpRequest) -> User:
         user = await api_token_aauthenticate(secret=secret)
         if user is None:
             raise _bad_token()
+        logcontext.bind(user_id=user.pk)
         return user
     session_user = await request.auser()
     if isinstance(session_user, User) and session_user.is_active:

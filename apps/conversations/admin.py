@@ -4,14 +4,15 @@ import contextlib
 from datetime import UTC
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 
 from apps.accounts.models import User
+from apps.conversations.admin_display import run_quality_html, run_sources_html
 from apps.conversations.models import Conversation, Message, Run, RunUsage
-from apps.conversations.services import lifecycle
+from apps.conversations.services import lifecycle, retrying, starting
 from apps.streaming.models import RunEvent
 
 
@@ -51,8 +52,10 @@ class RunEventInline(admin.TabularInline[RunEvent, Run]):
 class RunAdmin(admin.ModelAdmin[Run]):
     list_display = (
         "id",
+        "writer",
         "conversation",
         "status",
+        "error_code",
         "model",
         "system_used",
         "word_count",
@@ -61,22 +64,46 @@ class RunAdmin(admin.ModelAdmin[Run]):
         "cost_usd",
         "created_at",
         "finished_at",
+        "retry_of",
     )
-    list_filter = ("status", "model", "system_used", "writeup_type")
-    search_fields = ("id", "conversation__title", "conversation__user__username")
-    raw_id_fields = ("conversation", "user_message", "result_message")
+    # Search by writer (username or email) or run id; filter by status, model and date.
+    list_filter = ("status", "model", "created_at", "error_code", "system_used", "writeup_type")
+    date_hierarchy = "created_at"
+    search_fields = (
+        "=id",
+        "conversation__user__username",
+        "conversation__user__email",
+        "conversation__title",
+    )
+    list_select_related = ("conversation__user", "retry_of")
+    raw_id_fields = ("conversation", "user_message", "result_message", "retry_of")
     readonly_fields = (
         "created_at",
         "started_at",
         "finished_at",
         "cancel_requested_at",
-        "quality_report",
+        "quality",
+        "sources",
+        "retry_of",
         "tokens_in",
         "tokens_out",
         "cost_usd",
     )
+    exclude = ("quality_report",)
     inlines = [RunEventInline]
-    actions = ["stop_runs"]
+    actions = ["stop_runs", "retry_runs"]
+
+    @admin.display(description="writer", ordering="conversation__user__username")
+    def writer(self, run: Run) -> str:
+        return run.conversation.user.username
+
+    @admin.display(description="quality report")
+    def quality(self, run: Run) -> str:
+        return run_quality_html(run)
+
+    @admin.display(description="sources")
+    def sources(self, run: Run) -> str:
+        return run_sources_html(run)
 
     @admin.action(description="Stop the selected runs (those still queued or running)")
     def stop_runs(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
@@ -86,6 +113,26 @@ class RunAdmin(admin.ModelAdmin[Run]):
                 lifecycle.run_cancel(run=run)
                 stopped += 1
         self.message_user(request, f"Asked {stopped} run(s) to stop.")
+
+    @admin.action(description="Retry the selected runs (those that failed or were cancelled)")
+    def retry_runs(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
+        for run in queryset.select_related("conversation"):
+            try:
+                retry = retrying.run_retry(run=run)
+            except retrying.RunNotRetryable:
+                self.message_user(
+                    request, f"{run.id}: {run.status}, not retried.", level=messages.WARNING
+                )
+            except starting.RunInProgress:
+                self.message_user(
+                    request,
+                    f"{run.id}: its conversation has a run in progress; not retried.",
+                    level=messages.WARNING,
+                )
+            except starting.BudgetExceeded as error:
+                self.message_user(request, f"{run.id}: {error}", level=messages.ERROR)
+            else:
+                self.message_user(request, f"{run.id}: retried as {retry.id}.")
 
 
 @admin.register(RunUsage)

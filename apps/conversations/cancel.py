@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +34,11 @@ def flag(run_id: uuid.UUID) -> None:
         cache.set(_key(run_id), 1, timeout=settings.CELERY_TASK_TIME_LIMIT + 60)
     except Exception:
         logger.warning("event=cancel_flag_failed run_id=%s", run_id, exc_info=True)
+
+
+def forget(run_ids: Iterable[uuid.UUID]) -> None:
+    """Drop the stop flags of these runs (their account is being deleted)."""
+    cache.delete_many([_key(run_id) for run_id in run_ids])
 
 
 class RunCancelToken:

@@ -25,6 +25,8 @@ class Conversation(models.Model):
         blank=True,
         db_table="files_uploadedfile_conversations",
     )
+    # Works the writer excluded (their keys): later runs of this conversation never cite them.
+    excluded_sources = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -105,6 +107,10 @@ class Run(models.Model):
     cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal(0))
     # Set when the user asks to stop; the pipeline notices between text deltas.
     cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    # Staff retried this failed or cancelled run: the new run points back at it.
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries"
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

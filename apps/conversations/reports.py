@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+ORIGINS = {
+    "upload": "your file",
+    "library": "your library",
+    "openalex": "OpenAlex",
+    "crossref": "Crossref",
+    "arxiv": "arXiv",
+    "semantic_scholar": "Semantic Scholar",
+}
+
 
 @dataclass(frozen=True)
 class Removed:
@@ -58,6 +67,14 @@ class QualityView:
         ]
 
     @property
+    def removed_by_label(self) -> list[tuple[str, int]]:
+        """How many of each kind were removed, most first."""
+        counts: dict[str, int] = {}
+        for item in self.removed:
+            counts[item.label] = counts.get(item.label, 0) + 1
+        return sorted(counts.items(), key=lambda pair: -pair[1])
+
+    @property
     def audit_ok(self) -> bool:
         return bool(self.report.get("citations_ok", True))
 
@@ -71,7 +88,26 @@ class QualityView:
 
     @property
     def sources(self) -> list[dict[str, Any]]:
-        return list(self.report.get("sources", []))
+        return [
+            {**source, "origin_label": ORIGINS.get(source.get("origin", ""), source.get("origin"))}
+            for source in self.report.get("sources", [])
+        ]
+
+    @property
+    def research(self) -> dict[str, Any]:
+        return dict(self.report.get("research") or {})
+
+    @property
+    def scholarly_offline(self) -> bool:
+        return bool(self.research.get("scholarly_offline"))
+
+    @property
+    def indexes(self) -> list[dict[str, Any]]:
+        return list(self.research.get("indexes", []))
+
+    @property
+    def rejected(self) -> list[dict[str, Any]]:
+        return list(self.research.get("rejected", []))
 
     @property
     def sources_cited(self) -> int:

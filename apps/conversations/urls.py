@@ -18,4 +18,6 @@ urlpatterns = [
     path("<uuid:conversation_id>/messages/", views.conversation_follow_up, name="follow_up"),
     path("runs/<uuid:run_id>/cancel/", views.run_cancel, name="run_cancel"),
     path("runs/<uuid:run_id>/stream/", streams.run_stream_html, name="run_stream"),
+    path("runs/<uuid:run_id>/sources/exclude/", views.source_exclude, name="source_exclude"),
+    path("runs/<uuid:run_id>/sources/save/", views.source_save, name="source_save"),
 ]

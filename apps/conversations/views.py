@@ -4,19 +4,19 @@ import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from apps.accounts.http import AuthedRequest
 from apps.accounts.models import User
 from apps.conversations import budget, selectors
 from apps.conversations.forms import WritingRequestForm, initial_from_run
 from apps.conversations.models import Conversation
-from apps.conversations.services import lifecycle, managing, starting
+from apps.conversations.services import lifecycle, managing, sources, starting
 from apps.core.ratelimit import form_within_rate
 from apps.files.services.uploads import with_uploads
 
@@ -222,3 +222,36 @@ def usage(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "conversations/usage.html", {"status": status, "since": since, "runs": runs}
     )
+
+
+@login_required
+@require_POST
+def source_exclude(request: AuthedRequest, run_id: str) -> HttpResponse:
+    """ "Exclude and regenerate": the same request again, without the source named by `key`."""
+    run = get_object_or_404(selectors.runs_for(user=request.user), pk=run_id)
+    url = reverse("conversations:detail", args=[run.conversation_id])
+    try:
+        sources.source_exclude(run=run, key=request.POST.get("key", ""))
+    except sources.UnknownSource:
+        raise Http404("No such source in this run.") from None
+    except starting.RunInProgress:
+        messages.error(request, "A run is still in progress: wait for it to finish first.")
+    except starting.BudgetExceeded as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "Excluded. A new version is being written without it.")
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@login_required
+@require_POST
+def source_save(request: AuthedRequest, run_id: str) -> HttpResponse:
+    """Keep a record that search found in the writer's library."""
+    run = get_object_or_404(selectors.runs_for(user=request.user), pk=run_id)
+    try:
+        file = sources.source_save(run=run, key=request.POST.get("key", ""))
+    except sources.UnknownSource:
+        raise Http404("No such source in this run.") from None
+    messages.success(request, f"Saved to your library: {file.original_name}.")
+    url = reverse("conversations:detail", args=[run.conversation_id])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

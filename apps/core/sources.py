@@ -22,5 +22,13 @@ class Source:
     file_id: str = ""  # the uploaded file the excerpt came from
     chunk_id: int | None = None
     score: float = field(default=0.0, compare=False)  # relevance to the request
+    # Where it came from: "upload" or "library" (the writer's files), or the scholarly index
+    # that found it ("openalex", "crossref", "arxiv", "semantic_scholar").
+    origin: str = ""
+    # A found record's check against its registry (apps.scholarly.verify): "verified" or
+    # "unverified"; retracted and mismatched works never become sources.
+    verification: str = ""
+    verification_note: str = ""
+    open_access_url: str = ""
     # The work's CSL-JSON, from which citations and references are formatted.
     csl: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

@@ -45,3 +45,5 @@ class WritingRequest:
     target_word_count: int
     model: str
     file_ids: tuple[uuid.UUID, ...] = field(default=())
+    # Works the writer excluded from this conversation (their keys): never retrieved again.
+    excluded_sources: tuple[str, ...] = field(default=())

@@ -62,6 +62,7 @@ def _source(chunk: TextChunk, score: float) -> Source:
         chunk_id=chunk.pk,
         score=round(score, 4),
         csl=entry.to_csl(),
+        origin="library" if chunk.file.is_bibliography else "upload",
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.health import views
+from apps.health import metrics, views
 
 app_name = "health"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("health", views.health, name="health"),
     path("health/ready", views.ready, name="ready"),
     path("health/live", views.live, name="live"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -77,6 +77,8 @@ class PipelineState:
     sources: list[Source] = field(default_factory=list)
     # The retrieved works by handle (S1, S2...): what the model cites (apps.pipeline.handles).
     handles: Handles = field(default_factory=Handles)
+    # How research went: each scholarly index's outcome, works rejected (retracted, mismatched).
+    research: dict[str, Any] = field(default_factory=dict)
     outline: Outline | None = None
     # The document as readers see it, and the same as pieces: text, and citations that keep
     # the works they cite (so the citations step can render them again with the final list).

@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 import httpx
 from django.conf import settings
 
+from apps.core import metrics
 from apps.scholarly import arxiv, cache, crossref, http, openalex, semantic_scholar
 from apps.scholarly.ranking import dedupe, rank
 from apps.scholarly.records import Record
@@ -108,6 +109,7 @@ def scholarly_search(
                 else:
                     report = IndexReport(name, "completed", label, len(found[name]))
                 reports.append(report)
+                metrics.RESEARCH_CALLS.inc(index=name, outcome=report.status)
                 notify(report)
         except FuturesTimeout:
             for future, name in futures.items():
@@ -115,6 +117,7 @@ def scholarly_search(
                     why = f"no answer within {settings.SCHOLARLY_TOTAL_SECONDS:g} s"
                     report = IndexReport(name, "failed", label, reason=why)
                     reports.append(report)
+                    metrics.RESEARCH_CALLS.inc(index=name, outcome="timeout")
                     notify(report)
     finally:
         # Threads still waiting on a slow index are abandoned, not awaited: their HTTP timeouts

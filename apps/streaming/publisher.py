@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from apps.core import metrics
 from apps.streaming.bridge import get_bridge
 from apps.streaming.events import (
     ContentFields,
@@ -48,8 +50,11 @@ class RunPublisher:
         sender: Sender | None = None,
         coalesce_seconds: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        queued_at: datetime | None = None,
     ) -> None:
         self.run_id = run_id
+        # When the run was queued: its first event then measures the time to first event.
+        self._queued_at = queued_at
         self.conversation_id = conversation_id
         self._sender = sender if sender is not None else get_bridge()
         self._coalesce = (
@@ -169,4 +174,8 @@ class RunPublisher:
         )
         wire = stored.to_wire(conversation_id=self.conversation_id)
         self._sender.send(run_group(self.run_id), {"type": "run.event", "event": wire})
+        metrics.EVENTS_PUBLISHED.inc(type=event_type.value)
+        if self._seq == 1 and self._queued_at is not None:
+            waited = (stored.created_at - self._queued_at).total_seconds()
+            metrics.TIME_TO_FIRST_EVENT.observe(max(0.0, waited))
         return wire

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
+from apps.core import metrics
 from apps.streaming.events import Event, is_terminal
 from apps.streaming.hub import Resync, get_hub
 from apps.streaming.selectors import stored_events_after
@@ -43,6 +44,9 @@ async def run_event_stream(
     # is removed by `seq`.
     queue = await hub.subscribe(run_id)
     last_seq = after_seq
+    metrics.OPEN_STREAMS.inc()
+    if after_seq:
+        metrics.STREAM_RESUMES.inc()
     try:
         yield Opened()
 
@@ -59,6 +63,7 @@ async def run_event_stream(
                 return
 
         while True:
+            metrics.OPEN_STREAMS.refresh()  # a long, busy stream keeps its process counted
             live: Event | Resync | None
             try:
                 live = await asyncio.wait_for(queue.get(), timeout=heartbeat_seconds)
@@ -86,4 +91,5 @@ async def run_event_stream(
             if is_terminal(live):
                 return
     finally:
+        metrics.OPEN_STREAMS.dec()
         await hub.unsubscribe(run_id, queue)

@@ -73,21 +73,22 @@ REPORT_PAGES = [
 ]
 
 
-def attach_material(user) -> list:
-    """The library and the report, extracted and ready, as a writer's uploads."""
-    library = store_ready(user, "heat.bib", LIBRARY.encode())
-    report = store_ready(
-        user,
-        "heat-plan.pdf",
-        make_pdf(
-            REPORT_PAGES,
-            metadata={
-                "/Title": "Cooling the City: A Municipal Heat Plan",
-                "/Author": "Harbour City Council",
-            },
-            xmp={"prism:publicationDate": "2023-03-01"},
-        ),
+def material_files() -> list[tuple[str, bytes]]:
+    """(file name, bytes) of the library and the report, as a writer would upload them."""
+    report = make_pdf(
+        REPORT_PAGES,
+        metadata={
+            "/Title": "Cooling the City: A Municipal Heat Plan",
+            "/Author": "Harbour City Council",
+        },
+        xmp={"prism:publicationDate": "2023-03-01"},
     )
-    assert library.status == "ready", library.error_message
-    assert report.status == "ready", report.error_message
-    return [library, report]
+    return [("heat.bib", LIBRARY.encode()), ("heat-plan.pdf", report)]
+
+
+def attach_material(user) -> list:
+    """The library and the report, extracted in this process and ready."""
+    files = [store_ready(user, name, data) for name, data in material_files()]
+    for file in files:
+        assert file.status == "ready", file.error_message
+    return files

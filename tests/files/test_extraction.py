@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from apps.core.metrics import read_back, reset_all
 from apps.files.models import LibraryEntry, TextChunk, UploadedFile
 from apps.files.services.extraction import file_extract
 from tests.files.builders import (
@@ -198,3 +199,12 @@ def test_pdf_headings_are_title_like_lines_between_sentences():
         ("Records came from five hospitals.", "2.1 Data Sources"),
         ("Waiting times fell.", "RESULTS"),
     ]
+
+
+def test_each_extraction_is_counted_by_its_outcome(user, media_root):
+    reset_all()
+    store_ready(user, "notes.txt", b"A paragraph of plain notes.\n\nAnother one.")
+    store_ready(user, "empty.bib", b"@comment{nothing here}\n")
+    found = read_back()
+    assert found[("handywriterz_upload_extractions_total", ("ready",))] == 1
+    assert found[("handywriterz_upload_extractions_total", ("no_entries",))] == 1

@@ -76,3 +76,25 @@ def crossref_registers_nothing(router: respx.MockRouter) -> respx.Route:
         content=fixture_bytes("crossref_work_not_found.txt"),
         headers={"content-type": "text/plain"},
     )
+
+
+@pytest.fixture
+def four_indexes(scholarly, indexes):
+    """All four indexes answer with their recorded bodies; Crossref registers no other DOI."""
+    routes = {
+        "openalex": indexes.get(f"{OPENALEX}/works").respond(
+            json=fixture_json("openalex_works_search_state_of_oa.json")
+        ),
+        "crossref": indexes.get(f"{CROSSREF}/works").respond(
+            json=fixture_json("crossref_works_query_boettiger.json")
+        ),
+        "arxiv": indexes.get(f"{ARXIV}/query").respond(
+            content=fixture_bytes("arxiv_query_testing.xml"),
+            headers={"content-type": "application/atom+xml"},
+        ),
+        "semantic_scholar": indexes.get(f"{S2}/paper/search").respond(
+            json=fixture_json("semantic_scholar_paper_search_turing.json")
+        ),
+    }
+    routes["crossref_dois"] = crossref_registers_nothing(indexes)
+    return routes

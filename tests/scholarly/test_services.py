@@ -3,43 +3,16 @@ from __future__ import annotations
 import threading
 
 import httpx
-import pytest
 
+from apps.core.metrics import read_back, reset_all
 from apps.scholarly.records import Verification
 from apps.scholarly.services import IndexReport, scholarly_search
 from tests.scholarly.conftest import (
-    ARXIV,
-    CROSSREF,
-    OPENALEX,
-    S2,
-    crossref_registers_nothing,
     fixture_bytes,
     fixture_json,
 )
 
 QUERIES = ["open access citation advantage", "ecological forecasting uncertainty", "turing test"]
-
-
-@pytest.fixture
-def four_indexes(scholarly, indexes):
-    """All four indexes answer with their recorded bodies; Crossref registers no other DOI."""
-    routes = {
-        "openalex": indexes.get(f"{OPENALEX}/works").respond(
-            json=fixture_json("openalex_works_search_state_of_oa.json")
-        ),
-        "crossref": indexes.get(f"{CROSSREF}/works").respond(
-            json=fixture_json("crossref_works_query_boettiger.json")
-        ),
-        "arxiv": indexes.get(f"{ARXIV}/query").respond(
-            content=fixture_bytes("arxiv_query_testing.xml"),
-            headers={"content-type": "application/atom+xml"},
-        ),
-        "semantic_scholar": indexes.get(f"{S2}/paper/search").respond(
-            json=fixture_json("semantic_scholar_paper_search_turing.json")
-        ),
-    }
-    routes["crossref_dois"] = crossref_registers_nothing(indexes)
-    return routes
 
 
 class Progress(list[IndexReport]):
@@ -215,3 +188,28 @@ def test_only_the_configured_indexes_are_asked(four_indexes, scholarly):
     outcome = scholarly_search(queries=QUERIES, limit=3)
     assert [r.index for r in outcome.reports] == ["crossref"]
     assert four_indexes["openalex"].call_count == 0
+
+
+def test_each_index_call_is_counted_by_index_and_outcome(four_indexes, scholarly):
+    four_indexes["openalex"].mock(
+        side_effect=httpx.ConnectError("[Errno -2] Name or service not known")
+    )
+    scholarly.SCHOLARLY_TOTAL_SECONDS = 0.5
+    release = threading.Event()
+
+    def stuck(request):
+        release.wait(5)
+        return httpx.Response(200, json=fixture_json("semantic_scholar_paper_search_turing.json"))
+
+    four_indexes["semantic_scholar"].mock(side_effect=stuck)
+    reset_all()
+    try:
+        scholarly_search(queries=["turing test"], limit=3)
+    finally:
+        release.set()
+    found = read_back()
+    calls = "handywriterz_research_calls_total"
+    assert found[(calls, ("openalex", "failed"))] == 1
+    assert found[(calls, ("crossref", "completed"))] == 1
+    assert found[(calls, ("arxiv", "completed"))] == 1
+    assert found[(calls, ("semantic_scholar", "timeout"))] == 1

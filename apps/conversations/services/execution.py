@@ -49,6 +49,7 @@ def _state_for(run: Run) -> PipelineState:
         target_word_count=run.target_word_count,
         model=run.model,
         file_ids=tuple(conversation.files.order_by("created_at").values_list("id", flat=True)),
+        excluded_sources=tuple(conversation.excluded_sources),
     )
     return PipelineState(
         run_id=run.id,
@@ -89,7 +90,9 @@ def run_execute(*, run_id: uuid.UUID) -> Run | None:
         runs_fail_abandoned(run_id=run_id)
         return None
     started = time.monotonic()
-    publisher = RunPublisher(run_id=run.id, conversation_id=run.conversation_id)
+    publisher = RunPublisher(
+        run_id=run.id, conversation_id=run.conversation_id, queued_at=run.created_at
+    )
     state = _state_for(run)
     logger.info("event=run_started run_id=%s model=%s", run.id, run.model)
     try:

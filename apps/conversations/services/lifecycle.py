@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.conversations import cancel
 from apps.conversations.models import Conversation, Message, Run
+from apps.core import metrics
 from apps.pipeline.services import usage_publish
 from apps.pipeline.state import PipelineState, Usage
 from apps.streaming.publisher import RunPublisher
@@ -40,6 +41,21 @@ def _record_usage(run: Run, usage: Usage) -> None:
     run.tokens_in = usage.tokens_in
     run.tokens_out = usage.tokens_out
     run.cost_usd = Decimal(str(round(usage.cost_usd, 6)))
+
+
+def _count_ending(run: Run) -> None:
+    # Counted once the ending is committed: a rolled-back ending was not one.
+    transaction.on_commit(
+        lambda: metrics.run_ended(
+            status=run.status,
+            reason=run.error_code,
+            duration=run.processing_time,
+            model=run.model,
+            tokens_in=run.tokens_in,
+            tokens_out=run.tokens_out,
+            cost_usd=float(run.cost_usd),
+        )
+    )
 
 
 def run_claim(*, run_id: uuid.UUID) -> Run | None:
@@ -76,6 +92,7 @@ def run_succeed(
     run.finished_at = timezone.now()
     run.save()
     Conversation.objects.filter(pk=run.conversation_id).update(updated_at=run.finished_at)
+    _count_ending(run)
     return run
 
 
@@ -109,6 +126,7 @@ def run_fail(
         run.started_at = run.finished_at
     run.save()
     logger.warning("event=run_%s run_id=%s code=%s", status, run_id, error_code)
+    _count_ending(run)
     return True
 
 

@@ -13,6 +13,7 @@ from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # caller
 from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
+from apps.core import logcontext, metrics
 from apps.core.text import short_title
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
@@ -25,6 +26,7 @@ class RunInProgress(Exception):
 
 def _enqueue(run_id: uuid.UUID) -> None:
     execute_run.delay(str(run_id))
+    metrics.RUNS.inc(status="started", reason="")
 
 
 def files_attach(
@@ -48,18 +50,6 @@ def run_submit(*, user: User, request: WritingRequest, conversation: Conversatio
     if conversation is None:
         conversation = Conversation.objects.create(user=user, title=short_title(request.prompt))
     return run_start(conversation=conversation, request=request)
-
-
-def request_of(run: Run) -> WritingRequest:
-    """The writing request a run was started with (its files are the conversation's)."""
-    return WritingRequest(
-        prompt=run.user_message.content,
-        writeup_type=run.writeup_type,
-        citation_style=run.citation_style,
-        academic_level=run.academic_level,
-        target_word_count=run.target_word_count,
-        model=run.model,
-    )
 
 
 @transaction.atomic
@@ -102,5 +92,19 @@ def run_start(
     if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
         files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
     conversation.save(update_fields=["updated_at"])
+    logcontext.bind(run_id=run.id, trace_id=run.id)
     transaction.on_commit(lambda: _enqueue(run.id))
     return run
+
+
+def request_of(run: Run) -> WritingRequest:
+    """The writing request a run was started with (its prompt and options). The conversation
+    keeps its files and its exclusions: a new run reads them as the old one did."""
+    return WritingRequest(
+        prompt=run.user_message.content,
+        writeup_type=run.writeup_type,
+        citation_style=run.citation_style,
+        academic_level=run.academic_level,
+        target_word_count=run.target_word_count,
+        model=run.model,
+    )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
+from apps.core import metrics
 from apps.files.errors import ExtractionTimeout, FileProblem
 from apps.files.extraction import Extraction, extract
 from apps.files.limits import time_limit
@@ -37,6 +38,7 @@ def _fail(file: UploadedFile, code: str, message: str) -> None:
             progress=0,
         )
     logger.warning("event=file_failed file_id=%s code=%s", file.pk, code)
+    metrics.EXTRACTIONS.inc(outcome=code)
 
 
 @transaction.atomic
@@ -132,6 +134,7 @@ def file_extract(*, file_id: uuid.UUID) -> UploadedFile | None:
         )
     else:
         _store(file, extraction)
+        metrics.EXTRACTIONS.inc(outcome="ready")
         logger.info("event=file_ready file_id=%s chunks=%s", file.pk, file.chunks.count())
     file.refresh_from_db()
     return file

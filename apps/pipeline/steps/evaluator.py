@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from typing import Any
 
@@ -65,17 +66,34 @@ def _citations(state: PipelineState, body: str) -> dict[str, Any]:
 
 def _sources(state: PipelineState) -> list[dict[str, Any]]:
     cited = set(cited_keys(state.pieces))
-    return [
-        {
-            "handle": work.handle,
-            "title": work.title,
-            "authors": list(work.authors),
-            "year": work.year,
-            "cited": work.key in cited,
-            "passages": len(work.passages),
-        }
-        for work in state.handles.works
-    ]
+    sources = []
+    for work in state.handles.works:
+        first = work.passages[0]
+        csl = first.csl
+        found = first.origin not in ("", "upload", "library")
+        sources.append(
+            {
+                "handle": work.handle,
+                "key": work.key,
+                "title": work.title,
+                "authors": list(work.authors),
+                "year": work.year,
+                "venue": csl.get("container-title") or csl.get("publisher") or "",
+                "doi": csl.get("DOI") or "",
+                "url": csl.get("URL") or "",
+                "open_access_url": first.open_access_url,
+                "origin": first.origin,
+                "verification": first.verification,
+                "verification_note": first.verification_note,
+                "cited": work.key in cited,
+                "passages": len(work.passages),
+                # The writer's own library entry (an upload's work key is its entry's id),
+                # which they can correct; a found record's metadata, which they can save.
+                "entry_id": str(uuid.UUID(work.key)) if first.file_id else None,
+                "csl": csl if found else None,
+            }
+        )
+    return sources
 
 
 def report(state: PipelineState) -> dict[str, Any]:
@@ -120,6 +138,7 @@ def report(state: PipelineState) -> dict[str, Any]:
         "sources_used": len(state.reference_keys),
         "references": len(state.references),
         "sources": _sources(state),
+        "research": state.research,
         # Support and originality.
         "support": {
             "method": support.METHOD,
