@@ -88,10 +88,10 @@ def axe_serious(page: Page) -> list[str]:
     return list(violations)
 
 
-def check_page(page: Page, name: str, *, phone: bool) -> list[str]:
+def check_page(page: Page, name: str, *, phone: bool, full_page: bool = True) -> list[str]:
     """Screenshot the page and return every problem found on it (empty: it passes)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
     problems = [f"{name}: axe {v}" for v in axe_serious(page)]
     problems += [f"{name}: CSP {v}" for v in csp_violations(page)]
     if phone:

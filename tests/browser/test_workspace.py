@@ -183,6 +183,9 @@ def test_desktop_workspace_create_stream_copy_rename_regenerate_revise_stop_sear
     expect(page.locator(".history-empty")).to_contain_text("Nothing matches")
     page.fill("#history-q", "")
     expect(page.locator(".history-item")).to_have_count(2)
+    expect(page.locator(".history-item.current .history-title")).to_have_text(
+        "Learning statistics as an adult"
+    )
     problems += check_page(page, "desktop-search", phone=False)
 
     # Delete asks first, then removes the conversation.
@@ -234,7 +237,7 @@ def test_phone_every_page_fits_390px_with_large_targets_and_no_violations(
     page.click(".drawer-open")
     expect(sidebar).to_be_in_viewport()
     page.locator(".history-item.current .item-actions > summary").click()
-    problems += check_page(page, "phone-drawer", phone=True)
+    problems += check_page(page, "phone-drawer", phone=True, full_page=False)
     page.click(".drawer-close")
     expect(sidebar).not_to_be_in_viewport()
 

@@ -195,3 +195,35 @@ def test_the_500_page_renders_without_a_request_context():
 
     html = render_to_string("500.html")
     assert "Something went wrong" in html
+
+
+def test_a_new_piece_arrives_with_the_sidebar_marking_it_current(
+    auth_client: Client, user, django_capture_on_commit_callbacks
+):
+    form = {
+        "prompt": "Write a report on tree canopy policy and urban heat.",
+        "writeup_type": "report",
+        "citation_style": "apa7",
+        "academic_level": "undergraduate",
+        "target_word_count": 1200,
+        "model": "offline",
+    }
+    with django_capture_on_commit_callbacks(execute=False):
+        response = auth_client.post(reverse("conversations:create"), form, headers=HTMX)
+    conversation = Conversation.objects.get(user=user)
+    html = response.content.decode()
+    assert 'id="history-list" class="history" aria-label="History" hx-swap-oob="true"' in html
+    assert f'class="history-item current" id="history-{conversation.id}"' in html
+
+
+def test_search_results_still_mark_the_open_conversation(auth_client: Client, user):
+    open_one = ConversationFactory(user=user, title="Mangroves")
+    ConversationFactory(user=user, title="Mangrove economics")
+    response = auth_client.get(
+        reverse("conversations:history"),
+        {"q": "mangrove", "current": str(open_one.id)},
+        headers=HTMX,
+    )
+    html = response.content.decode()
+    assert f'class="history-item current" id="history-{open_one.id}"' in html
+    assert html.count("history-item current") == 1

@@ -28,7 +28,8 @@ def history_items(context: template.Context) -> dict[str, Any]:
         "items": items[:HISTORY_LIMIT],
         "more": len(items) > HISTORY_LIMIT,
         "query": query,
-        "current_id": getattr(current, "id", None),
+        # A search (htmx) says which conversation is open; a page knows it from its context.
+        "current_id": str(current.id) if current is not None else request.GET.get("current"),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
