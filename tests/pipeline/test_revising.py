@@ -79,3 +79,14 @@ def test_dropping_a_section_that_does_not_exist_is_reported():
     )
     assert revision.sections == SECTIONS
     assert "no single section matches “methodology section”" in note(revision)
+
+
+def test_a_clause_the_length_change_answered_is_not_reported_as_undone():
+    revision = revise(
+        follow_up="Now expand it into a full report.",
+        sections=SECTIONS,
+        target=12000,
+        previous_target=500,
+    )
+    assert revision.target == 12000
+    assert revision.not_done == ()

@@ -123,12 +123,14 @@ def revise(
         kept.insert(max(1, len(kept) - 1), section)
         done.append(f"added a section “{section.title}”")
         handled.append(match.group(0))
-    rest = follow_up
-    for text in handled:
-        rest = rest.replace(text, " ")
-    clauses = (_LEADING.sub("", c.strip()) for c in _CLAUSES.split(rest))
-    leftovers = [c for c in clauses if _content_words(c)]
-    not_done += [f"“{c}”" for c in leftovers if c.lower() not in {"please", "thanks", "thank you"}]
+    # Whatever clause of the request none of that touched was not done: said in its own words.
+    clauses = (_LEADING.sub("", c.strip()) for c in _CLAUSES.split(follow_up))
+    for clause in clauses:
+        if not _content_words(clause):
+            continue
+        if any(h.lower() in clause.lower() or clause.lower() in h.lower() for h in handled):
+            continue
+        not_done.append(f"“{clause}”")
     return Revision(
         target=new_target,
         sections=tuple(kept),
