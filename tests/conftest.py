@@ -15,6 +15,7 @@ from apps.accounts.services import api_token_create
 from apps.streaming.hub import get_hub
 from tests.factories import UserFactory
 from tests.fakes.llm_server import FakeLLMServer
+from tests.fakes.scholarly_server import FakeScholarlyServer
 from tests.live import LiveStack, start_stack
 from tests.respx_httpcore2 import HTTPCore2Mocker
 
@@ -109,11 +110,26 @@ def fake_llm_configured(settings, fake_llm: FakeLLMServer) -> FakeLLMServer:
 
 
 @pytest.fixture(scope="session")
-def live_stack(django_db_setup, django_db_blocker, fake_llm: FakeLLMServer) -> Iterator[LiveStack]:
+def fake_indexes() -> Iterator[FakeScholarlyServer]:
+    """The four scholarly indexes, replaying recorded bodies (tests/fakes/scholarly_server.py):
+    empty answers unless a test `arm()`s it."""
+    with FakeScholarlyServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_stack(
+    django_db_setup, django_db_blocker, fake_llm: FakeLLMServer, fake_indexes: FakeScholarlyServer
+) -> Iterator[LiveStack]:
     # One worker for every end-to-end test (they share the test queue). Worker and Daphne can
     # write offline and with every fake model of every provider; offline stays the default
     # model, so a test that names none runs offline.
-    models = {**fake_llm.env(), "TEST_PROVIDERS_FROM_ENV": "1", "DEFAULT_MODEL": "offline"}
+    models = {
+        **fake_llm.env(),
+        **fake_indexes.env(),
+        "TEST_PROVIDERS_FROM_ENV": "1",
+        "DEFAULT_MODEL": "offline",
+    }
     stack = start_stack(
         database_name=django_settings.DATABASES["default"]["NAME"],
         log_dir=ARTIFACTS / "logs",

@@ -14,6 +14,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
@@ -103,11 +104,16 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
         ]
     )
 
+    # The finished card carries forms (exclude a source, save it): they need this reader's
+    # CSRF token, which a template rendered outside a request cannot get by itself.
+    csrf = get_token(request)
+
     async def finished_context() -> dict[str, Any]:
         fresh = await arun_for(user=user, run_id=run_id)
         assert fresh is not None
         # `live`: the card replaces one being watched, so the agents' panel stays as it was.
-        return {**(await sync_to_async(run_card)(run=fresh)).context, "live": True}
+        context = (await sync_to_async(run_card)(run=fresh)).context
+        return {**context, "csrf_token": csrf, "live": True}
 
     items = run_event_stream(
         run_id=run.id,
