@@ -27,12 +27,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from apps.accounts.auth import session_user
+from apps.conversations.live_draft import LiveDraft
 from apps.conversations.models import Run
 from apps.conversations.progress import RunProgress, TimelineItem
 from apps.conversations.selectors import arun_for, run_card, run_conversation_id
 from apps.streaming import selectors as log
 from apps.streaming.delivery import in_thread
-from apps.streaming.events import Event, EventType, is_terminal
+from apps.streaming.events import Event, is_terminal
 from apps.streaming.renderers import (
     HEARTBEAT,
     OPENED,
@@ -57,21 +58,22 @@ TEMPLATE = "conversations/conversation.html"
 RUNNING = sse_message(event="status", data="Running")
 
 
-def event_fragments(*, progress: RunProgress, event: Event, item: TimelineItem | None) -> str:
-    """The SSE messages an event adds to the run card, `progress` already folded through it and
-    `item` the timeline item that fold returned. Everything but the finished card, which needs
-    the run's rows (`finished_fragment`)."""
+def event_fragments(
+    *, progress: RunProgress, event: Event, item: TimelineItem | None, draft: LiveDraft
+) -> str:
+    """The SSE messages an event adds to the run card, `progress` already folded through it,
+    `item` the timeline item that fold returned and `draft` the run's live-draft schedule.
+    Everything but the finished card, which needs the run's rows (`finished_fragment`)."""
     seq = event["seq"]
     out = []
-    if event["type"] == "content":
-        if event.get("replace"):
-            # The whole draft so far, swapped in place of what the page shows.
-            html = render_to_string(f"{TEMPLATE}#draft-text", {"text": event["message"]})
-            out.append(sse_message(event="draft", data=html, event_id=seq))
-        elif event["message"]:
-            html = render_to_string(f"{TEMPLATE}#draft-text", {"text": event["message"]})
-            out.append(sse_message(event="content", data=html, event_id=seq))
-    elif event["type"] == "writing":
+    # The whole draft so far as formatted text, a few times a second (live_draft.py).
+    html = draft.fragment(event, progress)
+    if html is not None:
+        out.append(sse_message(event="draft", data=html, event_id=seq))
+    said = draft.announcement(event)
+    if said is not None:
+        out.append(sse_message(event="announce", data=said, event_id=seq))
+    if event["type"] == "writing":
         html = render_to_string(f"{TEMPLATE}#sections", {"progress": progress})
         out.append(sse_message(event="sections", data=html, event_id=seq))
     if item is not None:
@@ -81,6 +83,12 @@ def event_fragments(*, progress: RunProgress, event: Event, item: TimelineItem |
         # Keep the id moving so a reconnect resumes after this event.
         out.append(f"id: {seq}\n" + sse_comment(event["type"]))
     return "".join(out)
+
+
+def held_draft(*, progress: RunProgress, draft: LiveDraft) -> str:
+    """At a quiet moment (a heartbeat): the draft text held back by the render interval."""
+    html = draft.fragment(None, progress)
+    return sse_message(event="draft", data=html) if html else ""
 
 
 def finished_fragment(context: dict[str, Any], *, seq: int) -> str:
@@ -99,17 +107,21 @@ class HtmlRenderer:
     ) -> None:
         self.progress = progress
         self._running_shown = False
+        self._draft = LiveDraft()
         # Awaited once the run has ended: the context of the final run card, read from the rows.
         self._finished_context = finished_context
 
     async def render(self, item: StreamItem) -> str:
         if isinstance(item, Opened | Heartbeat):
-            return render_control(item)
+            # A quiet moment: show any text held back by the render interval.
+            return held_draft(progress=self.progress, draft=self._draft) + render_control(item)
         prefix = ""
         if not self._running_shown and item["type"] != "queued":
             self._running_shown = True
             prefix = RUNNING
-        text = event_fragments(progress=self.progress, event=item, item=self.progress.apply(item))
+        text = event_fragments(
+            progress=self.progress, event=item, item=self.progress.apply(item), draft=self._draft
+        )
         if is_terminal(item):
             text += finished_fragment(await self._finished_context(), seq=item["seq"])
         return prefix + text
@@ -124,7 +136,8 @@ def _finished_card(run_id: uuid.UUID, seq: int) -> bytes:
     run = Run.objects.select_related("conversation", "user_message", "result_message").get(
         id=run_id
     )
-    context = {**run_card(run=run).context, "csrf_token": CSRF_PLACEHOLDER}
+    # `live`: the card replaces one being watched, so the agents' panel stays as it was.
+    context = {**run_card(run=run).context, "csrf_token": CSRF_PLACEHOLDER, "live": True}
     return finished_fragment(context, seq=seq).encode()
 
 
@@ -147,9 +160,11 @@ class RunFragments:
         self.run_id = run_id
         self.conversation_id = conversation_id
         self.progress = RunProgress()
+        self.draft = LiveDraft()  # when the run's draft is rendered again, for all its readers
         self.folded = 0  # the progress holds the log up to here
         self.cache = SharedCache(512)
         self._lock = asyncio.Lock()
+        self._held: tuple[int, str] | None = None
 
     def render_now(self, event: Event) -> bytes | None:
         seq = event["seq"]
@@ -159,10 +174,19 @@ class RunFragments:
         return self._fold_and_render(self.progress, event)
 
     def _fold_and_render(self, progress: RunProgress, event: Event) -> bytes:
-        text = event_fragments(progress=progress, event=event, item=progress.apply(event))
-        if progress is self.progress:
-            self.folded = event["seq"]
+        item = progress.apply(event)
+        text = event_fragments(progress=progress, event=event, item=item, draft=self.draft)
+        self.folded = event["seq"]
         return self.cache.put(event["seq"], text.encode())
+
+    def held_draft(self, *, at_seq: int) -> bytes:
+        """The draft held back by the render interval, for a reader that has everything up to
+        the fold (rendered once for all of them)."""
+        if at_seq != self.folded:
+            return b""
+        if self._held is None or self._held[0] != self.folded:
+            self._held = (self.folded, held_draft(progress=self.progress, draft=self.draft))
+        return self._held[1].encode()
 
     async def render(self, event: Event) -> bytes:
         async with self._lock:
@@ -181,16 +205,19 @@ class RunFragments:
                     return await self._render_aside(fold, event)
             if not is_terminal(event):
                 return self._fold_and_render(self.progress, event)
-            text = event_fragments(
-                progress=self.progress, event=event, item=self.progress.apply(event)
-            )
+            item = self.progress.apply(event)
+            text = event_fragments(progress=self.progress, event=event, item=item, draft=self.draft)
             self.folded = seq
             card = await _read_finished_card(self.run_id, seq)
             return self.cache.put(seq, text.encode() + card)
 
     async def _render_aside(self, fold: RunProgress, event: Event) -> bytes:
         """An old event for a reader far behind: rendered on a fold of its own."""
-        text = event_fragments(progress=fold, event=event, item=fold.apply(event)).encode()
+        # A schedule of its own: the shared one follows the live events.
+        aside = LiveDraft(interval=0)
+        text = event_fragments(
+            progress=fold, event=event, item=fold.apply(event), draft=aside
+        ).encode()
         if is_terminal(event):
             text += await _read_finished_card(self.run_id, event["seq"])
         return self.cache.put(event["seq"], text)
@@ -213,8 +240,8 @@ class HtmlFormat:
     def opened(self) -> bytes:
         return OPENED
 
-    def heartbeat(self) -> bytes:
-        return HEARTBEAT
+    def heartbeat(self, last_seq: int) -> bytes:
+        return self._shared.held_draft(at_seq=last_seq) + HEARTBEAT
 
     def render_now(self, event: Event) -> bytes | None:
         data = self._shared.render_now(event)
@@ -289,13 +316,12 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
         return HttpResponse("Bad Last-Event-ID.", status=400, content_type="text/plain")
     if (ended := await nothing_after(run_id=run.id, after_seq=after)) is not None:
         return ended
-    # The page already shows everything up to `after`; fold it so new fragments build on it.
+    # The page already shows everything up to `after`; fold it (the draft too: each render is
+    # the whole draft so far) so new fragments build on it.
     progress = RunProgress.from_events(
         [
             e.to_wire(conversation_id=run.conversation_id)
-            async for e in run_events(run_id=run.id)
-            .filter(seq__lte=after)
-            .exclude(type=EventType.CONTENT)
+            async for e in run_events(run_id=run.id).filter(seq__lte=after)
         ]
     )
 
@@ -306,7 +332,9 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
     async def finished_context() -> dict[str, Any]:
         fresh = await arun_for(user=user, run_id=run_id)
         assert fresh is not None
-        return {**(await sync_to_async(run_card)(run=fresh)).context, "csrf_token": csrf}
+        # `live`: the card replaces one being watched, so the agents' panel stays as it was.
+        context = (await sync_to_async(run_card)(run=fresh)).context
+        return {**context, "csrf_token": csrf, "live": True}
 
     items = run_event_stream(
         run_id=run.id,

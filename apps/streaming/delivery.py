@@ -46,7 +46,8 @@ class Format(Protocol):
 
     def opened(self) -> bytes: ...
 
-    def heartbeat(self) -> bytes: ...
+    def heartbeat(self, last_seq: int) -> bytes:
+        """For a quiet stream that has written everything up to `last_seq`."""
 
     def render_now(self, event: Event) -> bytes | None: ...
 
@@ -184,7 +185,7 @@ class Connection:
 
     def heartbeat(self) -> None:
         if self.state is State.LIVE and not self.wrote and not self.writer.paused:
-            self.writer.write(self.fmt.heartbeat())
+            self.writer.write(self.fmt.heartbeat(self.last_seq))
         self.wrote = False
 
     def close(self) -> None:

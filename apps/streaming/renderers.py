@@ -93,7 +93,7 @@ class JsonFormat:
     def opened(self) -> bytes:
         return OPENED
 
-    def heartbeat(self) -> bytes:
+    def heartbeat(self, last_seq: int) -> bytes:
         return HEARTBEAT
 
     def render_now(self, event: Event) -> bytes:

@@ -316,8 +316,9 @@ async def test_many_readers_share_one_render_of_each_event_per_format(owner, mon
     assert len(bodies) == 1  # otherwise every page reader got the same bytes
     body = bodies.pop()
     assert "event: sections" in body
-    assert "event: content\ndata: Hello" in body
-    assert "event: draft\ndata: Whole draft" in body  # `replace`: the whole draft so far
+    assert "event: draft\ndata: <p>Hello</p>" in body  # the draft so far, formatted
+    # `replace`: the whole draft so far is the next render, at once.
+    assert "event: draft\ndata: <p>Whole draft</p>" in body
     assert body.count("event: status\ndata: Running") == 1
     assert all([e["seq"] for e in ex.events()] == [1, 2, 3, 4, 5] for ex, _ in apis)
 
@@ -361,3 +362,19 @@ async def test_a_reader_whose_socket_is_full_is_left_alone_then_catches_up_in_or
     exchange.unblocked.set()
     await asyncio.wait_for(task, 10)
     assert [e["seq"] for e in exchange.events()] == list(range(1, 152))
+
+
+async def test_draft_text_held_back_by_the_render_interval_arrives_with_a_heartbeat(owner):
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.RUNNING)
+    page, task = _open(
+        f"/conversations/runs/{run.id}/stream/", headers=await _session_cookie(owner)
+    )
+    await page.until(lambda: page.status == 200)
+    await _publish(run, 1, "content", _content("First"))
+    await _publish(run, 2, "content", _content(" and second"))  # within the render interval
+    await page.until(lambda: "<p>First and second</p>" in page.text, timeout=3)
+    block = next(b for b in page.text.split("\n\n") if "<p>First and second</p>" in b)
+    assert block.startswith("event: draft\n")  # at a quiet moment: not event 2's (no id)
+    assert "<p>First</p>" in page.text
+    await _publish(run, 3, "done", DONE)
+    await asyncio.wait_for(task, 5)
