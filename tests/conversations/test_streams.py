@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -21,7 +21,7 @@ ENVELOPE = {"conversation_id": "c", "run_id": "r", "timestamp": "2026-01-01T00:0
 
 
 def _event(seq: int, kind: str, **fields: Any) -> Event:
-    return {**ENVELOPE, "seq": seq, "type": kind, **fields}  # type: ignore[return-value]
+    return cast("Event", {**ENVELOPE, "seq": seq, "type": kind, **fields})
 
 
 def _content(seq: int, message: str, **fields: Any) -> Event:

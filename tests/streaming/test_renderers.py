@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 import pytest
 
@@ -18,7 +19,7 @@ from apps.streaming.sse import Heartbeat, Opened
 
 
 def _event(seq: int, run_id: str = "run-1", **fields: object) -> Event:
-    return {  # type: ignore[return-value]
+    event: dict[str, object] = {
         "conversation_id": "conv-1",
         "run_id": run_id,
         "seq": seq,
@@ -29,6 +30,7 @@ def _event(seq: int, run_id: str = "run-1", **fields: object) -> Event:
         "reason": "short",
         **fields,
     }
+    return cast("Event", event)
 
 
 def test_a_message_names_its_id_and_event_before_its_data():

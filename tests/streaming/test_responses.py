@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -59,7 +59,9 @@ async def test_the_response_streams_rendered_items_unbuffered_and_uncached():
     response = sse_response(items(), JsonRenderer())
     assert response["Content-Type"] == "text/event-stream"
     assert (response["Cache-Control"], response["X-Accel-Buffering"]) == ("no-cache", "no")
-    body = b"".join([chunk async for chunk in response.streaming_content])
+    content = response.streaming_content
+    assert isinstance(content, AsyncIterator)
+    body = b"".join([chunk async for chunk in content])
     assert body == b"retry: 2000\n: connected\n\n: heartbeat\n\n"
 
 
@@ -74,7 +76,8 @@ async def test_closing_the_response_closes_the_stream_under_it():
             closed.append(True)
 
     response = sse_response(items(), JsonRenderer())
-    stream = aiter(response.streaming_content)
+    stream = response.streaming_content
+    assert isinstance(stream, AsyncIterator)
     assert await anext(stream) == b"retry: 2000\n: connected\n\n"
     # Django closes a finished response from a worker thread; the closing runs on the loop.
     await sync_to_async(response.close)()
