@@ -332,6 +332,11 @@ RATELIMIT_USE_CACHE = "default"
 
 # Seconds the offline provider waits between text deltas, so a person sees the draft arrive.
 OFFLINE_STREAM_DELAY = env_number("OFFLINE_STREAM_DELAY", 0.012, minimum=0, maximum=2)
+# A new conversation run on a model gets its title from that model (one call of a few tokens);
+# off, it keeps the title derived from the request, as offline runs do.
+GENERATED_TITLES = env_bool("GENERATED_TITLES", True)
+# How often the run card's streaming draft is rendered again (seconds).
+DRAFT_RENDER_SECONDS = env_number("DRAFT_RENDER_SECONDS", 0.25, minimum=0.05, maximum=5)
 # Content deltas are coalesced into one stored/sent event at most this often (seconds).
 CONTENT_COALESCE_SECONDS = env_number("CONTENT_COALESCE_SECONDS", 0.05, minimum=0, maximum=5)
 SSE_HEARTBEAT_SECONDS = env_number("SSE_HEARTBEAT_SECONDS", 15, minimum=0.05, maximum=300)

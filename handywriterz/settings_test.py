@@ -14,6 +14,9 @@ os.environ.setdefault("CHANNEL_LAYER_PREFIX", "hwz-test")
 os.environ.setdefault("CACHE_KEY_PREFIX", "hwz-test")
 os.environ.setdefault("CELERY_QUEUE", "handywriterz-test")
 os.environ.setdefault("OFFLINE_STREAM_DELAY", "0")
+# The model's title call is one more request to a faked model: tests of the title turn it on
+# (`settings.GENERATED_TITLES = True`); the others count and script their model calls without it.
+os.environ.setdefault("GENERATED_TITLES", "false")
 # No test may reach a real model: keys from a developer's shell are dropped. Tests that need a
 # provider configure it and fake its HTTP (see tests/llm_fakes.py); a worker started by an e2e
 # test is pointed at a local fake server and says so with TEST_PROVIDERS_FROM_ENV.

@@ -56,7 +56,9 @@ class WritingRequestForm(forms.Form):
         # Read per form: which models exist depends on the configuration.
         field = self.fields["model"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(m.id, m.label) for m in available_models()]
+        # The label's explanation (after a colon) is the offline notice's job: the option
+        # names the model and fits its select.
+        field.choices = [(m.id, m.label.split(":")[0]) for m in available_models()]
         field.initial = default_model()
 
     @property

@@ -15,6 +15,8 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
     )
     title = models.CharField(max_length=200)
+    # Set once the writer renames the conversation: a generated title never overwrites theirs.
+    title_edited = models.BooleanField(default=False)
     # The writer's material attached to this conversation. Declared here, not on the file: files
     # sit below conversations in the layer order. The table keeps its original name.
     files = models.ManyToManyField(
@@ -77,6 +79,11 @@ class Run(models.Model):
         Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="run_result"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # "Regenerate": the same request again. It revises what the original run revised (if
+    # anything), not the version the original produced.
+    regenerated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="regenerations"
+    )
 
     # The writing request (SPEC section 3), frozen per run so a follow-up can change it.
     writeup_type = models.CharField(max_length=32, choices=WriteupType.choices)

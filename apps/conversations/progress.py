@@ -77,7 +77,10 @@ class RunProgress:
                 f"(complexity {event['complexity']:.1f}/10): {event['reason']}",
             )
         elif event["type"] == "research":
-            item = TimelineItem(event["seq"], kind, _research_text(event), status=event["status"])
+            status = event["status"]
+            if status == "completed" and not event["sources_found"]:
+                status = "empty"  # nothing found is not a success to show in green
+            item = TimelineItem(event["seq"], kind, _research_text(event), status=status)
         elif event["type"] == "usage":
             item = TimelineItem(
                 event["seq"],

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
-from apps.conversations.models import Conversation, Run
+from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.progress import RunProgress
 from apps.conversations.reports import QualityView, quality_view
 from apps.streaming.events import EventType
@@ -18,6 +19,23 @@ def conversations_for(*, user: User) -> QuerySet[Conversation]:
     return Conversation.objects.filter(user=user)
 
 
+def conversations_search(*, user: User, query: str = "") -> QuerySet[Conversation]:
+    """The writer's conversations, newest first; with a query, those whose title or any
+    message (requests and the documents written) contains every word of it."""
+    found = conversations_for(user=user)
+    words = query.split()[:8]
+    if not words:
+        return found.order_by("-updated_at")
+    matching = Message.objects.filter(conversation__user=user)
+    for word in words:
+        matching = matching.filter(content__icontains=word)
+    in_text = Q(id__in=matching.values("conversation_id"))
+    in_title = Q()
+    for word in words:
+        in_title &= Q(title__icontains=word)
+    return found.filter(in_title | in_text).order_by("-updated_at")
+
+
 def runs_for(*, user: User) -> QuerySet[Run]:
     return Run.objects.filter(conversation__user=user).select_related(
         "conversation", "user_message", "result_message"
@@ -26,6 +44,11 @@ def runs_for(*, user: User) -> QuerySet[Run]:
 
 def active_run(*, conversation: Conversation) -> Run | None:
     return conversation.runs.filter(status__in=Run.ACTIVE).first()
+
+
+def latest_run_of(*, user: User) -> Run | None:
+    """The writer's most recent run anywhere: a new piece starts from its options."""
+    return Run.objects.filter(conversation__user=user).order_by("-created_at").first()
 
 
 def latest_run(*, conversation: Conversation) -> Run | None:
@@ -111,3 +134,12 @@ def run_card(*, run: Run) -> RunCard:
 
 async def arun_for(*, user: User, run_id: uuid.UUID) -> Run | None:
     return await runs_for(user=user).filter(id=run_id).afirst()
+
+
+def runs_this_month(*, user: User, since: datetime) -> QuerySet[Run]:
+    """The writer's runs since `since` (the budget's month), newest first, for the usage page."""
+    return (
+        Run.objects.filter(conversation__user=user, created_at__gte=since)
+        .select_related("conversation")
+        .order_by("-created_at")
+    )

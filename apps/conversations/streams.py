@@ -18,6 +18,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from apps.conversations.live_draft import LiveDraft
 from apps.conversations.progress import RunProgress
 from apps.conversations.selectors import arun_for, run_card
 from apps.streaming.events import EventType
@@ -46,12 +47,16 @@ class HtmlRenderer:
     ) -> None:
         self.progress = progress
         self._running_shown = False
+        self._draft = LiveDraft()
         # Awaited once the run has ended: the context of the final run card, read from the rows.
         self._finished_context = finished_context
 
     async def render(self, item: StreamItem) -> str:
         if isinstance(item, Opened | Heartbeat):
-            return render_control(item)
+            # A quiet moment: show any text held back by the render interval.
+            pending = self._draft.fragment(None, self.progress)
+            late = sse_message(event="draft", data=pending) if pending else ""
+            return late + render_control(item)
         seq = item["seq"]
         timeline_item = self.progress.apply(item)
         kind = item["type"]
@@ -60,15 +65,14 @@ class HtmlRenderer:
             # Any event means a worker has the run: the badge stops saying "Queued".
             self._running_shown = True
             out.append(sse_message(event="status", data="Running"))
-        if item["type"] == "content":
-            if item.get("replace"):
-                # The whole draft so far, swapped in place of what the page shows.
-                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
-                out.append(sse_message(event="draft", data=html, event_id=seq))
-            elif item["message"]:
-                html = render_to_string(f"{self.template}#draft-text", {"text": item["message"]})
-                out.append(sse_message(event="content", data=html, event_id=seq))
-        elif item["type"] == "writing":
+        # The whole draft so far as formatted text, a few times a second (live_draft.py).
+        draft = self._draft.fragment(item, self.progress)
+        if draft is not None:
+            out.append(sse_message(event="draft", data=draft, event_id=seq))
+        said = self._draft.announcement(item)
+        if said is not None:
+            out.append(sse_message(event="announce", data=said, event_id=seq))
+        if item["type"] == "writing":
             html = render_to_string(f"{self.template}#sections", {"progress": self.progress})
             out.append(sse_message(event="sections", data=html, event_id=seq))
         if timeline_item is not None:
@@ -98,13 +102,12 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
         return HttpResponse("Bad Last-Event-ID.", status=400, content_type="text/plain")
     if (ended := await nothing_after(run_id=run.id, after_seq=after)) is not None:
         return ended
-    # The page already shows everything up to `after`; fold it so new fragments build on it.
+    # The page already shows everything up to `after`; fold it (the draft too: each render is
+    # the whole draft so far) so new fragments build on it.
     progress = RunProgress.from_events(
         [
             e.to_wire(conversation_id=run.conversation_id)
-            async for e in run_events(run_id=run.id)
-            .filter(seq__lte=after)
-            .exclude(type=EventType.CONTENT)
+            async for e in run_events(run_id=run.id).filter(seq__lte=after)
         ]
     )
 
@@ -115,7 +118,9 @@ async def run_stream_html(request: HttpRequest, run_id: uuid.UUID) -> HttpRespon
     async def finished_context() -> dict[str, Any]:
         fresh = await arun_for(user=user, run_id=run_id)
         assert fresh is not None
-        return {**(await sync_to_async(run_card)(run=fresh)).context, "csrf_token": csrf}
+        # `live`: the card replaces one being watched, so the agents' panel stays as it was.
+        context = (await sync_to_async(run_card)(run=fresh)).context
+        return {**context, "csrf_token": csrf, "live": True}
 
     items = run_event_stream(
         run_id=run.id,

@@ -7,14 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, push_url, reswap, retarget
 
 from apps.accounts.http import AuthedRequest
-from apps.conversations import selectors
+from apps.accounts.models import User
+from apps.conversations import budget, selectors
 from apps.conversations.forms import WritingRequestForm, initial_from_run
 from apps.conversations.models import Conversation
-from apps.conversations.services import lifecycle, sources, starting
+from apps.conversations.services import lifecycle, managing, sources, starting
 from apps.core.ratelimit import form_within_rate
 from apps.files.services.uploads import with_uploads
 
@@ -37,15 +39,29 @@ def _conversation_context(
     }
 
 
+def _new_piece_form(user: User) -> WritingRequestForm:
+    """The composer of a new piece starts from the options of the writer's last run."""
+    latest = selectors.latest_run_of(user=user)
+    return WritingRequestForm(initial=initial_from_run(latest) if latest else None, user=user)
+
+
 @login_required
 @require_GET
 def conversation_list(request: AuthedRequest) -> HttpResponse:
-    conversations = selectors.conversations_for(user=request.user)
-    return render(
-        request,
-        "conversations/list.html",
-        {"conversations": conversations, "form": WritingRequestForm(user=request.user)},
-    )
+    """The workspace with nothing open: the composer of a new piece (the history is in the
+    sidebar on every page)."""
+    return render(request, "conversations/list.html", {"form": _new_piece_form(request.user)})
+
+
+@login_required
+@require_GET
+def conversation_history(request: AuthedRequest) -> HttpResponse:
+    """The sidebar's list, filtered by `q` as the writer types (htmx); without script the
+    search form loads the workspace with the same filter."""
+    if not request.htmx:
+        query = request.GET.get("q", "")
+        return redirect(reverse("conversations:list") + (f"?q={query}" if query else ""))
+    return render(request, "conversations/_history.html", {"request": request})
 
 
 @login_required
@@ -66,7 +82,8 @@ def conversation_create(request: AuthedRequest) -> HttpResponse:
     url = reverse("conversations:detail", args=[run.conversation_id])
     if not request.htmx:
         return redirect(url)
-    context = _conversation_context(run.conversation)
+    # The sidebar gains the new conversation in the same response.
+    context = {**_conversation_context(run.conversation), "history_oob": True}
     return push_url(render(request, "conversations/conversation.html#body", context), url)
 
 
@@ -126,6 +143,85 @@ def run_cancel(request: AuthedRequest, run_id: str) -> HttpResponse:
         return redirect("conversations:detail", conversation_id=run.conversation_id)
     # The run's stream delivers the final card; until then the button says it is stopping.
     return render(request, "conversations/conversation.html#stopping", {"run": run})
+
+
+def _back(request: AuthedRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def conversation_rename(request: AuthedRequest, conversation_id: str) -> HttpResponse:
+    conversation = get_object_or_404(
+        selectors.conversations_for(user=request.user), pk=conversation_id
+    )
+    try:
+        managing.conversation_rename(conversation=conversation, title=request.POST.get("title", ""))
+    except managing.InvalidTitle as problem:
+        messages.error(request, str(problem))
+    detail = reverse("conversations:detail", args=[conversation.id])
+    return redirect(_back(request, detail))
+
+
+@login_required
+@require_POST
+def conversation_delete(request: AuthedRequest, conversation_id: str) -> HttpResponse:
+    conversation = get_object_or_404(
+        selectors.conversations_for(user=request.user), pk=conversation_id
+    )
+    title = conversation.title
+    try:
+        managing.conversation_delete(conversation=conversation)
+    except managing.ConversationBusy:
+        messages.error(request, "A run is still writing in this conversation: stop it first.")
+        return redirect("conversations:detail", conversation_id=conversation.id)
+    messages.success(request, f"Deleted “{title}”.")
+    return redirect("conversations:list")
+
+
+@login_required
+@require_POST
+def run_regenerate(request: AuthedRequest, run_id: str) -> HttpResponse:
+    """A finished version's Regenerate: the same request as a new version."""
+    run = get_object_or_404(selectors.runs_for(user=request.user), pk=run_id)
+    conversation = run.conversation
+    try:
+        new_run = starting.run_regenerate(run=run)
+    except (starting.RunInProgress, starting.BudgetExceeded) as refused:
+        problem = (
+            refused.message
+            if isinstance(refused, starting.BudgetExceeded)
+            else "A run is still in progress: wait for it to finish first."
+        )
+        if request.htmx:  # said at the end of the thread, where the new version would be
+            return render(request, "conversations/conversation.html#refused", {"problem": problem})
+        messages.error(request, problem)
+        return redirect("conversations:detail", conversation_id=conversation.id)
+    if not request.htmx:
+        return redirect("conversations:detail", conversation_id=conversation.id)
+    context = {
+        **_conversation_context(conversation),
+        "card": selectors.run_card(run=new_run),
+        "oob": True,
+    }
+    return render(request, "conversations/conversation.html#new-turn", context)
+
+
+@login_required
+@require_GET
+def usage(request: AuthedRequest) -> HttpResponse:
+    """What the writer has spent this month against their budget, run by run."""
+    since = budget.month_start()
+    status = budget.budget_status(user=request.user)
+    runs = selectors.runs_this_month(user=request.user, since=since)
+    return render(
+        request, "conversations/usage.html", {"status": status, "since": since, "runs": runs}
+    )
 
 
 @login_required

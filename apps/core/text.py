@@ -233,3 +233,35 @@ def search_tokens(text: str) -> list[str]:
             word = word[:-1]
         out.append(word)
     return out
+
+
+_PARENTHETICAL = re.compile(r"\s*[(\[][^)\]]*[)\]]?")
+_LABEL = re.compile(r"^\s*[\w-]+(?:\s+[\w-]+)?\s*:\s+(?=\S)")
+_CLAUSE_BREAK = re.compile(r"\s*(?:[:;—–]|\s-\s)\s*")
+TITLE_WORDS = 10
+
+
+def short_title(prompt: str, *, max_words: int = TITLE_WORDS) -> str:
+    """A conversation's title from its request: the topic phrase, without a leading label
+    ("Essay:"), parentheticals or trailing clauses, at most `max_words` whole words and never
+    ending on a dangling word or an ellipsis ("The causes of urban heat islands", not
+    "…causes (impervious surfaces, r…")."""
+    topic = topic_phrase(_LABEL.sub("", " ".join(prompt.split())), limit=2000)
+    topic = _PARENTHETICAL.sub("", topic).strip(" .,;:…")
+    title = next((c for c in _CLAUSE_BREAK.split(topic) if c.strip()), topic)
+    # Cut at the first comma only when what comes before it can stand alone.
+    head = title.split(",")[0]
+    if len(_WORD.findall(head)) >= 4:
+        title = head
+    words = title.split()
+    if len(words) > max_words:
+        words = words[:max_words]
+        # Cut before the last little word near the end: "…strategies", not "…strategies for dense".
+        for i in range(len(words) - 1, max(len(words) - 5, 2), -1):
+            if words[i].lower() in STOPWORDS:
+                words = words[:i]
+                break
+    while len(words) > 1 and words[-1].lower().strip(",'’-") in STOPWORDS:
+        words.pop()
+    title = " ".join(words).strip(" .,;:…-–—")
+    return (title[0].upper() + title[1:]) if title else "Untitled piece"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apps.core.sources import Source
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import CancelToken, NeverCancelled
 from apps.pipeline.handles import Handles
 from apps.pipeline.resolving import Piece
+
+if TYPE_CHECKING:
+    from apps.pipeline.steps.revising import Revision
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,13 @@ class PipelineState:
     # The conversation's first prompt: the topic, when this run is a follow-up revision.
     original_prompt: str
     previous_draft: str | None = None
+    # The previous version's target length: a follow-up that changed it asked for a new length.
+    previous_target: int | None = None
+    # What an offline revision applied and what it could not (apps.pipeline.steps.revising).
+    revision: Revision | None = None
     route: Route | None = None
+    # A title the model gave the request (first runs with a model only; "" otherwise).
+    title: str = ""
     sources: list[Source] = field(default_factory=list)
     # The retrieved works by handle (S1, S2...): what the model cites (apps.pipeline.handles).
     handles: Handles = field(default_factory=Handles)

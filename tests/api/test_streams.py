@@ -162,7 +162,8 @@ async def test_html_stream_renders_the_same_fragments_as_the_page(owner):
         'event: timeline\ndata: <li class="tl tl-routing" data-seq="1">'
         "Router chose the simple pipeline" in body
     )
-    assert "event: content\ndata: # Hi there" in body
+    # The draft as formatted text (the final document's filter), not raw Markdown.
+    assert "event: draft\ndata: <h1>Hi there</h1>" in body
     assert body.count("event: status\ndata: Running") == 1
     assert "event: finished" in body
     finished = body.split("event: finished\n", 1)[1]

@@ -43,7 +43,8 @@ def test_the_run_card_shows_the_quality_report_beside_the_document(
         page.click("#upload button[type=submit]")
         expect(page.locator("tr.file.status-ready")).to_have_count(2, timeout=30_000)
 
-        page.click("nav >> text=Conversations")
+        page.click(".sidebar .new-piece")
+        page.click("#compose .attach > summary")  # the composer's "Attach files"
         page.fill("#id_prompt", "Write an essay on urban heat islands and how cities cool them.")
         page.fill("#id_target_word_count", "500")
         page.select_option("#id_citation_style", "apa7")

@@ -46,7 +46,8 @@ def test_upload_attach_and_read_a_cited_draft(writer, browser, live_stack: LiveS
         expect(page.locator("#library")).to_contain_text("3 pages")
         page.screenshot(path=str(SHOTS / "my-files.png"), full_page=True)
 
-        page.click("nav >> text=Conversations")
+        page.click(".sidebar .new-piece")
+        page.click("#compose .attach > summary")  # the composer's "Attach files"
         page.fill("#id_prompt", "Write an essay on trust and accountability in algorithmic triage.")
         page.fill("#id_target_word_count", "500")
         page.check("text=triage-study.pdf")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.core.text import keywords, topic_phrase, word_count
+from apps.core.text import keywords, short_title, topic_phrase, word_count
 
 
 def test_word_count_counts_words_not_markup():
@@ -41,3 +41,33 @@ def test_keywords_are_phrases_between_stopwords_and_punctuation():
         "accountability",
         "bias",
     ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "title"),
+    [
+        (
+            "Write an essay on the causes of urban heat islands (impervious surfaces, reduced "
+            "vegetation), their effects on health and the policies cities use.",
+            "The causes of urban heat islands",
+        ),
+        (
+            "Write a literature review on microplastics in freshwater ecosystems and their "
+            "effects on fish health.",
+            "Microplastics in freshwater ecosystems and their effects on fish health",
+        ),
+        (
+            "Essay: climate change adaptation in coastal cities of South-East Asia with a "
+            "focus on mangrove restoration",
+            "Climate change adaptation in coastal cities of South-East Asia",
+        ),
+        (
+            "Compare pavements, roofs and trees as cooling strategies for dense cities in hot "
+            "climates and what they cost",
+            "Compare pavements, roofs and trees as cooling strategies",
+        ),
+        ("   ", "Untitled piece"),
+    ],
+)
+def test_short_title_is_the_topic_without_ellipsis_debris(prompt: str, title: str) -> None:
+    assert short_title(prompt) == title

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.fakes.prompt import Ask, Passage, Source, content_terms, count_words
+from tests.fakes.prompt import WORD, Ask, Passage, Source, content_terms, count_words
 
 BEHAVIOURS = (
     "obeys",
@@ -216,8 +216,27 @@ def length_for(behaviour: str, ask: Ask) -> int:
     return asked
 
 
+# The product's title call (apps.pipeline.providers.prompts.TITLE_SYSTEM) is recognised by
+# its system prompt and answered as a model would: a few words naming the request's topic.
+TITLE_ASK = "You name pieces of academic writing."
+_INSTRUCTION = re.compile(
+    r"^\s*(?:please\s+)?(?:write|draft|produce|prepare|create)\s+(?:me\s+)?(?:an?\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:essay|report|review|chapter|proposal|study|summary|reflection|paper)"
+    r"\s+(?:on|about|of|into)\s+",
+    re.IGNORECASE,
+)
+
+
+def title_for(ask: Ask) -> str:
+    topic = _INSTRUCTION.sub("", ask.topic.split(".")[0]).strip()
+    words = WORD.findall(topic)[:8] or ["Untitled"]
+    return " ".join([words[0].capitalize(), *words[1:]])
+
+
 def write(behaviour: str, ask: Ask, rng: random.Random) -> str:
     """The whole answer the behaviour gives to this request."""
+    if ask.system.startswith(TITLE_ASK):
+        return title_for(ask)
     words = length_for(behaviour, ask)
     writer = Writer(ask, rng, cited=behaviour != "no-citations")
     tail = ""

@@ -124,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
         seed = hashlib.sha256(json.dumps([path, model, system, user]).encode()).digest()
         rng = random.Random(seed)
         tokens_in = (len(system) + len(user)) // 4 + 1
-        if behaviour == "slow":
+        if behaviour == "slow" and not ask.system.startswith(behaviours.TITLE_ASK):
             pieces = [f"word{i}. " for i in range(SLOW_WORDS)]
             delay = SLOW_SECONDS
             limited = False

@@ -144,5 +144,8 @@ async def test_a_live_stream_resumed_past_the_end_ends_when_the_run_ends(run):
     assert await anext(stream) == Opened()
     waiting = asyncio.ensure_future(anext(stream, None))
     await asyncio.sleep(0.2)
-    await _send(run, await _store(run, 1, "done", DONE))
-    assert await asyncio.wait_for(waiting, timeout=2) is None
+    try:
+        await _send(run, await _store(run, 1, "done", DONE))
+        assert await asyncio.wait_for(waiting, timeout=2) is None
+    finally:
+        await stream.aclose()  # its subscription is released before the layer closes

@@ -22,6 +22,7 @@ from apps.conversations.services.lifecycle import (
     run_redelivered,
     run_succeed,
 )
+from apps.conversations.services.managing import conversation_title_generated
 from apps.core.writing import WritingRequest
 from apps.pipeline.cancel import RunCancelled
 from apps.pipeline.providers.base import ProviderError
@@ -35,8 +36,10 @@ logger = logging.getLogger(__name__)
 def _state_for(run: Run) -> PipelineState:
     conversation: Conversation = run.conversation
     first = conversation.messages.filter(role="user").order_by("created_at").first()
+    # A regenerated run revises what its original revised, not the original's own result.
+    base = run.regenerated_from or run
     previous = (
-        conversation.runs.filter(status=Run.Status.SUCCEEDED, created_at__lt=run.created_at)
+        conversation.runs.filter(status=Run.Status.SUCCEEDED, created_at__lt=base.created_at)
         .select_related("result_message")
         .order_by("-created_at")
         .first()
@@ -61,6 +64,7 @@ def _state_for(run: Run) -> PipelineState:
         previous_draft=(
             previous.result_message.content if previous and previous.result_message else None
         ),
+        previous_target=previous.target_word_count if previous else None,
         cancel=RunCancelToken(run_id=run.id),
     )
 
@@ -113,6 +117,8 @@ def _execute(run: Run) -> Run:
             quality_report=state.quality,
             usage=state.usage,
         )
+        if state.title:
+            conversation_title_generated(conversation_id=run.conversation_id, title=state.title)
         # The row is committed before `done` goes out: a reader that sees `done` finds the result.
         publisher.done(
             message=done_message(state.quality),

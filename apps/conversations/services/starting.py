@@ -14,20 +14,14 @@ from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
 from apps.core import logcontext, metrics
+from apps.core.text import short_title
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
 from apps.files.models import UploadedFile
 
-TITLE_LENGTH = 80
-
 
 class RunInProgress(Exception):
     """A conversation takes one run at a time: a follow-up waits for the current one."""
-
-
-def _title_from(prompt: str) -> str:
-    line = " ".join(prompt.split())
-    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
 def _enqueue(run_id: uuid.UUID) -> None:
@@ -54,12 +48,23 @@ def run_submit(*, user: User, request: WritingRequest, conversation: Conversatio
     conversation when `conversation` is None, else a follow-up in it (which must be the
     user's own: callers look it up through `conversations_for`)."""
     if conversation is None:
-        conversation = Conversation.objects.create(user=user, title=_title_from(request.prompt))
+        conversation = Conversation.objects.create(user=user, title=short_title(request.prompt))
     return run_start(conversation=conversation, request=request)
 
 
 @transaction.atomic
-def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
+def run_regenerate(*, run: Run) -> Run:
+    """The same request again as a new version: same message, same options, and it revises
+    what `run` revised (nothing, for a first draft). Refused like any start (RunInProgress,
+    BudgetExceeded)."""
+    original = run.regenerated_from or run
+    return run_start(conversation=run.conversation, request=request_of(run), regenerates=original)
+
+
+@transaction.atomic
+def run_start(
+    *, conversation: Conversation, request: WritingRequest, regenerates: Run | None = None
+) -> Run:
     """Store the user's message and a queued run, and queue the pipeline once committed.
     Refused (nothing saved, no provider called) with RunInProgress or BudgetExceeded."""
     # Lock the conversation so two follow-ups sent at once cannot both start a run, and the
@@ -82,6 +87,7 @@ def run_start(*, conversation: Conversation, request: WritingRequest) -> Run:
         academic_level=request.academic_level,
         target_word_count=request.target_word_count,
         model=request.model,
+        regenerated_from=regenerates,
     )
     if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
         files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
@@ -102,8 +108,3 @@ def request_of(run: Run) -> WritingRequest:
         target_word_count=run.target_word_count,
         model=run.model,
     )
-
-
-def run_regenerate(*, run: Run) -> Run:
-    """The same request again, as a new version in the same conversation."""
-    return run_start(conversation=run.conversation, request=request_of(run))

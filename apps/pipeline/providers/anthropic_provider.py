@@ -11,7 +11,13 @@ from django.conf import settings
 
 from apps.pipeline import pricing
 from apps.pipeline.providers import errors, prompts
-from apps.pipeline.providers.base import ProviderError, SectionTask, TextDelta
+from apps.pipeline.providers.base import (
+    Completion,
+    ProviderError,
+    SectionTask,
+    TextDelta,
+    collect,
+)
 from apps.pipeline.state import Usage
 
 # Passed explicitly when ANTHROPIC_BASE_URL is empty: given None, the SDK would read the
@@ -48,15 +54,23 @@ class AnthropicProvider:
         return task.words_wanted
 
     def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
+        return self._stream(
+            prompts.system_prompt(task), prompts.user_prompt(task), prompts.max_tokens(task)
+        )
+
+    def complete(self, *, system: str, prompt: str, max_tokens: int) -> Completion:
+        return collect(self._stream(system, prompt, max_tokens), model=self.name)
+
+    def _stream(self, system: str, user: str, max_tokens: int) -> Iterator[TextDelta | Usage]:
         tokens_in = tokens_out = 0
         stop_reason: str | None = None
         stopped = False
         try:
             with self._client.messages.create(
                 model=self.name,
-                max_tokens=prompts.max_tokens(task),
-                system=prompts.system_prompt(task),
-                messages=[{"role": "user", "content": prompts.user_prompt(task)}],
+                max_tokens=max_tokens,
+                system=system,
+                messages=[{"role": "user", "content": user}],
                 stream=True,
             ) as stream:
                 for event in stream:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -51,6 +51,26 @@ class TextDelta:
     text: str
 
 
+@dataclass(frozen=True)
+class Completion:
+    """A short answer in one piece (a title, say), with what it cost."""
+
+    text: str
+    usage: Usage
+
+
+def collect(items: Iterable[TextDelta | Usage], *, model: str) -> Completion:
+    """A streamed answer gathered into one: its text and its (last reported) usage."""
+    parts: list[str] = []
+    usage = Usage(model=model)
+    for item in items:
+        if isinstance(item, TextDelta):
+            parts.append(item.text)
+        else:
+            usage = item
+    return Completion(text="".join(parts).strip(), usage=usage)
+
+
 class Provider(Protocol):
     name: str
     label: str
@@ -61,4 +81,8 @@ class Provider(Protocol):
 
     def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
         """Stream the section's Markdown as deltas, then report usage once."""
+        ...
+
+    def complete(self, *, system: str, prompt: str, max_tokens: int) -> Completion:
+        """One short answer to `prompt` (a title): the same call as a section, gathered."""
         ...

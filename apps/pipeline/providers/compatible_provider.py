@@ -15,7 +15,13 @@ from django.conf import settings
 
 from apps.pipeline import pricing
 from apps.pipeline.providers import errors, prompts
-from apps.pipeline.providers.base import ProviderError, SectionTask, TextDelta
+from apps.pipeline.providers.base import (
+    Completion,
+    ProviderError,
+    SectionTask,
+    TextDelta,
+    collect,
+)
 from apps.pipeline.providers.openai_provider import client_for
 from apps.pipeline.state import Usage
 
@@ -47,12 +53,19 @@ class CompatibleProvider:
     def expected_words(self, task: SectionTask) -> int:
         return task.words_wanted
 
-    def _limits(self, task: SectionTask) -> dict[str, Any]:
+    def _limits(self, max_tokens: int) -> dict[str, Any]:
         # max_tokens is what Ollama, vLLM and llama.cpp understand.
-        return {"max_tokens": prompts.max_tokens(task)}
+        return {"max_tokens": max_tokens}
 
     def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
-        system, user = prompts.system_prompt(task), prompts.user_prompt(task)
+        return self._stream(
+            prompts.system_prompt(task), prompts.user_prompt(task), prompts.max_tokens(task)
+        )
+
+    def complete(self, *, system: str, prompt: str, max_tokens: int) -> Completion:
+        return collect(self._stream(system, prompt, max_tokens), model=self.name)
+
+    def _stream(self, system: str, user: str, max_tokens: int) -> Iterator[TextDelta | Usage]:
         finish: str | None = None
         reported: Any = None
         written = 0
@@ -62,7 +75,7 @@ class CompatibleProvider:
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
                 stream=True,
                 stream_options={"include_usage": True},
-                **self._limits(task),
+                **self._limits(max_tokens),
             ) as stream:
                 for chunk in stream:
                     if chunk.usage is not None:

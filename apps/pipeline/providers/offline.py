@@ -16,7 +16,7 @@ from django.conf import settings
 
 from apps.core.text import word_count
 from apps.pipeline import grounding
-from apps.pipeline.providers.base import SectionTask, TextDelta
+from apps.pipeline.providers.base import Completion, SectionTask, TextDelta
 from apps.pipeline.state import Usage
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
@@ -65,3 +65,8 @@ class OfflineProvider:
                 time.sleep(self._delay)
             yield TextDelta("".join(pieces[i : i + 2]))
         yield Usage(model=self.name)
+
+    def complete(self, *, system: str, prompt: str, max_tokens: int) -> Completion:
+        """Without a model there is nothing to ask: an empty answer that costs nothing (the
+        caller keeps what it derived itself)."""
+        return Completion(text="", usage=Usage(model=self.name))

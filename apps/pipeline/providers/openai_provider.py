@@ -17,7 +17,13 @@ from django.conf import settings
 
 from apps.pipeline import pricing
 from apps.pipeline.providers import errors, prompts
-from apps.pipeline.providers.base import ProviderError, SectionTask, TextDelta
+from apps.pipeline.providers.base import (
+    Completion,
+    ProviderError,
+    SectionTask,
+    TextDelta,
+    collect,
+)
 from apps.pipeline.state import Usage
 
 logger = logging.getLogger(__name__)
@@ -74,13 +80,20 @@ class OpenAIProvider:
     def expected_words(self, task: SectionTask) -> int:
         return task.words_wanted
 
-    def _max_output_tokens(self, task: SectionTask) -> int:
+    def _max_output_tokens(self, wanted: int) -> int:
         # Reasoning models spend part of the limit thinking before they write a word.
         headroom = REASONING_HEADROOM if self.name.startswith(REASONING_MODELS) else 0
-        return prompts.max_tokens(task) + headroom
+        return wanted + headroom
 
     def write_section(self, task: SectionTask) -> Iterator[TextDelta | Usage]:
-        system, user = prompts.system_prompt(task), prompts.user_prompt(task)
+        return self._stream(
+            prompts.system_prompt(task), prompts.user_prompt(task), prompts.max_tokens(task)
+        )
+
+    def complete(self, *, system: str, prompt: str, max_tokens: int) -> Completion:
+        return collect(self._stream(system, prompt, max_tokens), model=self.name)
+
+    def _stream(self, system: str, user: str, max_tokens: int) -> Iterator[TextDelta | Usage]:
         finished = False
         reported: Any = None
         written = 0
@@ -89,7 +102,7 @@ class OpenAIProvider:
                 model=self.name,
                 instructions=system,
                 input=user,
-                max_output_tokens=self._max_output_tokens(task),
+                max_output_tokens=self._max_output_tokens(max_tokens),
                 # The draft is the app's to keep; nothing needs to live on OpenAI's side.
                 store=False,
                 stream=True,

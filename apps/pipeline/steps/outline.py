@@ -7,7 +7,9 @@ import re
 
 from apps.core.text import STOPWORDS, keywords, topic_phrase
 from apps.core.writing import WriteupType
+from apps.pipeline.providers.registry import OFFLINE_MODEL
 from apps.pipeline.state import Outline, OutlineSection, PipelineState
+from apps.pipeline.steps import revising
 from apps.pipeline.steps.blueprints import BLUEPRINTS
 from apps.streaming.publisher import RunPublisher
 
@@ -53,9 +55,40 @@ def build(state: PipelineState) -> Outline:
             strict=True,
         )
     )
-    if state.is_revision:
+    if state.is_revision and request.model == OFFLINE_MODEL:
+        sections = _revise_offline(state, sections)
+    elif state.is_revision:
         sections = tuple(_with_revision(section, request.prompt) for section in sections)
     return Outline(title=topic, sections=sections)
+
+
+def _revise_offline(
+    state: PipelineState, sections: tuple[OutlineSection, ...]
+) -> tuple[OutlineSection, ...]:
+    """No model can rewrite the text: apply what a plan can take (length, a section added or
+    dropped) and record what was and was not done for the draft's note."""
+    revision = revising.revise(
+        follow_up=state.request.prompt,
+        sections=sections,
+        target=state.request.target_word_count,
+        previous_target=state.previous_target,
+    )
+    pointed = tuple(_with_revision(section, state.request.prompt) for section in revision.sections)
+    marked = [a.title for a, b in zip(revision.sections, pointed, strict=True) if a != b]
+    revision = dataclasses.replace(
+        revision,
+        sections=pointed,
+        done=revision.done
+        + tuple(f"put the request first in what “{title}” must argue" for title in marked),
+    )
+    state.revision = revision
+    if revision.target != state.request.target_word_count:
+        state.request = dataclasses.replace(state.request, target_word_count=revision.target)
+    split = budgets([float(max(1, s.budget)) for s in revision.sections], revision.target)
+    return tuple(
+        dataclasses.replace(section, budget=budget)
+        for section, budget in zip(revision.sections, split, strict=True)
+    )
 
 
 def _with_revision(section: OutlineSection, follow_up: str) -> OutlineSection:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from apps.core.writing import AcademicLevel, WriteupType
+from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
 from apps.pipeline.state import PipelineState, Route
+from apps.pipeline.titles import generate_title
 from apps.streaming.publisher import RunPublisher
 
 ADVANCED_THRESHOLD = 5.0
@@ -49,7 +53,22 @@ def score(state: PipelineState) -> Route:
     return Route(system=system, complexity=complexity, reason=reason)
 
 
+def name(state: PipelineState) -> None:
+    """A new conversation with a model gets a title from it: one cheap call. Offline, and for
+    follow-ups, the title derived from the request stays."""
+    if not settings.GENERATED_TITLES or state.is_revision or state.request.model == OFFLINE_MODEL:
+        return
+    try:
+        provider = get_provider(state.request.model)
+    except LookupError:
+        return  # the writer step says so, with the error the run ends on
+    state.title, usage = generate_title(provider=provider, request_text=state.request.prompt)
+    if usage is not None:
+        state.usage = usage  # the writer adds the sections' usage to it
+
+
 def run(state: PipelineState, events: RunPublisher) -> None:
+    name(state)
     state.route = score(state)
     events.routing(
         system=state.route.system,

@@ -8,7 +8,7 @@ from apps.pipeline.providers.base import Provider, ProviderError, SectionTask
 from apps.pipeline.providers.registry import OFFLINE_MODEL, get_provider
 from apps.pipeline.resolving import HEADER, StreamResolver, prose_words
 from apps.pipeline.state import PipelineState, Usage
-from apps.pipeline.steps import lengths
+from apps.pipeline.steps import lengths, revising
 from apps.pipeline.steps.draft import Draft
 from apps.streaming.publisher import RunPublisher
 
@@ -20,7 +20,9 @@ def header(state: PipelineState, provider_name: str, *, words: int) -> str:
     kind = WriteupType(state.request.writeup_type).label
     target = state.request.target_word_count
     lines = [f"# {state.outline.title}", ""]
-    if state.is_revision:
+    if state.revision is not None:
+        lines += [revising.note(state.revision), ""]
+    elif state.is_revision:
         lines += [f"> Revision requested: “{topic_phrase(state.request.prompt)}”", ""]
     sections = len(state.outline.sections)
     if provider_name == OFFLINE_MODEL and state.sources:
@@ -80,7 +82,10 @@ def run(state: PipelineState, events: RunPublisher) -> None:
     )
     draft.append(header(state, provider.name, words=planned), role=HEADER)
     # Kept on the state as it grows: a run that fails half-way still records what it spent.
-    usage = state.usage = Usage(model=provider.name)
+    # (The router's title call may have started it.)
+    if state.usage is None:
+        state.usage = Usage(model=provider.name)
+    usage = state.usage
     budgets = [s.budget for s in sections]
     for index, (section, task) in enumerate(zip(sections, tasks, strict=True)):
         if provider.name == OFFLINE_MODEL:

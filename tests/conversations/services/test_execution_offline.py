@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from apps.conversations.models import Message, Run
 from apps.conversations.services.execution import run_execute
 from apps.streaming.models import RunEvent
@@ -72,7 +74,34 @@ def test_follow_up_revises_the_previous_plan(db):
     assert revised.result_message is not None
     document = revised.result_message.content
     assert document.startswith("# Coral reef bleaching")
-    assert "Revision requested: “Focus more on policy responses”" in document
+    # Offline cannot rewrite: it says so, and names what it did not do.
+    assert "Revised offline, without an AI model" in document
+    assert "Not done: “Focus more on policy responses”" in document
+
+
+def test_offline_follow_up_applies_what_a_plan_can_take_and_says_so(db):
+    first = RunFactory(
+        user_message__content="Write an essay on coral reef bleaching.", target_word_count=1000
+    )
+    run_execute(run_id=first.id)
+    second = RunFactory(
+        conversation=first.conversation,
+        target_word_count=1000,
+        user_message=MessageFactory(
+            conversation=first.conversation,
+            content="Make it shorter and add a paragraph on policy responses.",
+        ),
+    )
+    revised = run_execute(run_id=second.id)
+    assert revised is not None
+    assert revised.result_message is not None
+    document = revised.result_message.content
+    assert "30 % shorter: 700 words instead of 1,000" in document
+    assert "added a section “Policy responses”" in document
+    headings = [line for line in document.splitlines() if line.startswith("## ")]
+    assert headings[-2:] == ["## 5. Policy responses", "## 6. Conclusion"]
+    budgets = [int(b) for b in re.findall(r"\*Word budget: (\d+) words", document)]
+    assert sum(budgets) == 700
 
 
 def test_a_model_with_no_provider_fails_with_a_reason_and_an_error_event(db):
