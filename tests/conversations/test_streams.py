@@ -65,40 +65,54 @@ async def test_the_first_event_turns_the_badge_to_running_once():
     assert "event: status" not in await renderer.render(_content(2, "More."))
 
 
-async def test_a_content_delta_is_a_content_fragment_with_its_seq():
+@pytest.fixture
+def slow_renders(settings):
+    """Renders of the draft held back for an hour: only urgent ones go out in a test."""
+    settings.DRAFT_RENDER_SECONDS = 3600
+
+
+async def test_content_renders_the_whole_draft_so_far_as_formatted_html(slow_renders):
     renderer = _renderer()
     await renderer.render(_event(1, "routing", system="simple", complexity=1.0, reason="r"))
-    out = await renderer.render(_content(2, "Cities <b>are</b> warm.\n\nNext"))
+    out = await renderer.render(_content(2, "Cities <b>are</b> *warm*.\n\nNext"))
     assert out == (
-        "id: 2\nevent: content\ndata: Cities &lt;b&gt;are&lt;/b&gt; warm.\ndata: \ndata: Next\n\n"
+        "id: 2\nevent: draft\n"
+        "data: <p>Cities &lt;b&gt;are&lt;/b&gt; <em>warm</em>.</p>\ndata: <p>Next</p>\ndata: \n\n"
     )
-    assert renderer.progress.draft == "Cities <b>are</b> warm.\n\nNext"
+    assert renderer.progress.draft == "Cities <b>are</b> *warm*.\n\nNext"
 
 
-async def test_a_replace_content_event_swaps_the_whole_draft_as_a_draft_event():
+async def test_deltas_within_the_render_interval_are_held_back_but_move_the_id(slow_renders):
+    renderer = _renderer()
+    await renderer.render(_content(1, "Cities "))
+    assert await renderer.render(_content(2, "are warm")) == "id: 2\n: content\n\n"
+    complete = await renderer.render(_content(3, ".", is_complete=True))
+    assert complete.startswith("id: 3\nevent: draft\ndata: <p>Cities are warm.</p>")
+
+
+async def test_a_replace_content_event_sends_the_replaced_draft_at_once(slow_renders):
     renderer = _renderer()
     await renderer.render(_content(1, "Cities are warm (Okafor, 2020a)."))
     out = await renderer.render(_content(2, "Cities are warm (Okafor, 2020).", replace=True))
-    assert out == "id: 2\nevent: draft\ndata: Cities are warm (Okafor, 2020).\n\n"
+    assert out == "id: 2\nevent: draft\ndata: <p>Cities are warm (Okafor, 2020).</p>\ndata: \n\n"
     assert "event: content" not in out
     assert renderer.progress.draft == "Cities are warm (Okafor, 2020)."
 
 
-async def test_an_event_with_nothing_to_show_still_moves_the_id():
+async def test_writing_progress_announces_the_section_and_renders_the_sections_fragment():
     renderer = _renderer()
-    await renderer.render(_content(1, "Text."))
-    assert await renderer.render(_content(2, "", is_complete=True)) == "id: 2\n: content\n\n"
-
-
-async def test_writing_progress_renders_the_sections_fragment():
-    renderer = _renderer()
-    await renderer.render(_content(1, "x"))
+    await renderer.render(_event(1, "routing", system="simple", complexity=1.0, reason="r"))
     out = await renderer.render(
         _event(2, "writing", section="Introduction", progress=50, word_count=120, agent="writer")
     )
-    assert out.startswith("id: 2\nevent: sections\n")
+    assert out.startswith("id: 2\nevent: announce\ndata: Writing: Introduction\n\n")
+    assert "id: 2\nevent: sections\n" in out
     assert '<span class="section-title">Introduction</span>' in out
     assert '<progress max="100" value="50">50%</progress>' in out
+    again = await renderer.render(
+        _event(3, "writing", section="Introduction", progress=90, word_count=200, agent="writer")
+    )
+    assert "event: announce" not in again
 
 
 async def test_a_running_event_does_not_ask_for_the_finished_card():

@@ -10,7 +10,13 @@ from asgiref.sync import sync_to_async
 from django.test import RequestFactory
 
 from apps.streaming.renderers import JsonRenderer
-from apps.streaming.responses import BadLastEventId, last_event_id, nothing_after, sse_response
+from apps.streaming.responses import (
+    BadLastEventId,
+    SseBody,
+    last_event_id,
+    nothing_after,
+    sse_response,
+)
 from apps.streaming.sse import Heartbeat, Opened, StreamItem
 from tests.factories import RunEventFactory, RunFactory
 
@@ -65,7 +71,7 @@ async def test_the_response_streams_rendered_items_unbuffered_and_uncached():
     assert body == b"retry: 2000\n: connected\n\n: heartbeat\n\n"
 
 
-async def test_closing_the_response_closes_the_stream_under_it():
+async def test_closing_the_body_closes_the_stream_under_it():
     closed: list[bool] = []
 
     async def items() -> AsyncGenerator[StreamItem]:
@@ -75,12 +81,11 @@ async def test_closing_the_response_closes_the_stream_under_it():
         finally:
             closed.append(True)
 
-    response = sse_response(items(), JsonRenderer())
-    stream = response.streaming_content
-    assert isinstance(stream, AsyncIterator)
+    body = SseBody(items(), JsonRenderer())
+    stream = aiter(body)
     assert await anext(stream) == b"retry: 2000\n: connected\n\n"
-    # Django closes a finished response from a worker thread; the closing runs on the loop.
-    await sync_to_async(response.close)()
+    # Django closes a finished response's body from a worker thread; it runs on the loop.
+    await sync_to_async(body.close)()
     for _ in range(5):
         await asyncio.sleep(0)
     assert closed == [True]
