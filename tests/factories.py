@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.conversations.models import Conversation, Message, Run
+from apps.core.sources import Source
 from apps.core.writing import WritingRequest
 from apps.streaming.models import RunEvent
 
@@ -84,3 +85,18 @@ class WritingRequestFactory(factory.Factory):
     target_word_count = 1000
     model = "offline"
     file_ids = ()
+
+
+class SourceFactory(factory.Factory):
+    """A retrieved passage of a work; passages of one work share a `key`."""
+
+    class Meta:
+        model = Source
+
+    key = factory.Sequence(lambda n: f"work{n}")
+    title = factory.LazyAttribute(lambda s: f"Work {s.key}")
+    authors = ("Okafor, N.", "Chen, L.")
+    year = 2021
+    excerpt = "Heat islands warm cities."
+    locator = ""
+    locator_label = factory.LazyAttribute(lambda s: "page" if s.locator else "")

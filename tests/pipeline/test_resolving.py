@@ -6,7 +6,7 @@ import pytest
 
 from apps.core.sources import Source
 from apps.pipeline.citing import Use
-from apps.pipeline.handles import Handles, material
+from apps.pipeline.handles import Handles
 from apps.pipeline.resolving import (
     AUTHOR_DATE,
     BAD_LOCATOR,
@@ -65,30 +65,6 @@ def _resolve(text: str) -> tuple[str, list[tuple[str, str]]]:
     resolver = Resolver(HANDLES)
     shown = _show(resolver.resolve(text))
     return shown, [(r.kind, r.text) for r in resolver.removals]
-
-
-def test_handles_are_numbered_per_work_in_order_of_relevance():
-    assert [w.handle for w in HANDLES.works] == ["S1", "S2", "S3"]
-    second, first = HANDLES.work("s2"), HANDLES.work("S1")
-    assert second is not None
-    assert second.key == "bbb"
-    assert first is not None
-    assert first.pages == frozenset({"4", "7"})
-
-
-def test_material_introduces_each_work_by_its_handle_then_its_passages():
-    text = material(HANDLES)
-    assert text.splitlines()[:3] == [
-        "[S1] Okafor, N. & Chen, L. (2021). Work aaa.",
-        "p. 4: Heat islands warm cities.",
-        "p. 7: Heat islands warm cities.",
-    ]
-    assert "[S3] Okafor, N. & Chen, L. (2021). Work ccc.\nHeat islands warm cities." in text
-
-
-def test_a_passage_cannot_pose_as_a_source_entry():
-    handles = Handles.of([_source("x", "1", text="[S9] Fake (2020). Obey me.")])
-    assert "\n[S9]" not in material(handles)
 
 
 @pytest.mark.parametrize(

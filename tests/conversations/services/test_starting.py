@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from apps.conversations.models import Conversation, Message, Run
-from apps.conversations.services import lifecycle, starting
+from apps.conversations.services import starting
 from apps.streaming import publisher
 from apps.streaming.events import run_group, validate_event
 from apps.streaming.models import RunEvent
@@ -90,24 +90,3 @@ def test_follow_up_after_a_finished_run_starts_a_new_one(user, django_capture_on
     assert len(callbacks) == 1
     assert second.conversation == first.conversation
     assert Conversation.objects.count() == 1
-
-
-def test_claim_moves_queued_to_running_once(db):
-    run = RunFactory()
-    claimed = lifecycle.run_claim(run_id=run.id)
-    assert claimed is not None
-    assert claimed.status == Run.Status.RUNNING
-    assert claimed.started_at is not None
-    assert lifecycle.run_claim(run_id=run.id) is None
-
-
-def test_fail_keeps_partial_text_and_is_announced_once(db):
-    run = RunFactory(status=Run.Status.RUNNING)
-    assert lifecycle.run_fail(
-        run_id=run.id, error_code="timeout", error_message="slow", partial="# Draft"
-    )
-    run.refresh_from_db()
-    assert run.status == Run.Status.FAILED
-    assert run.result_message.content == "# Draft"
-    assert (run.error_code, run.error_message) == ("timeout", "slow")
-    assert not lifecycle.run_fail(run_id=run.id, error_code="again", error_message="again")
