@@ -26,6 +26,7 @@ from typing import ParamSpec, Protocol, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connection
 
+from apps.core import metrics
 from apps.streaming import selectors
 from apps.streaming.events import Event, is_terminal
 from apps.streaming.hub import RunHub
@@ -263,6 +264,7 @@ class Ticker:
 
     def _tick(self) -> None:
         self._handle = self._loop.call_later(self._interval, self._tick)
+        metrics.OPEN_STREAMS.refresh()  # long-lived streams keep this process counted
         for readers in self._hub.runs().values():
             for reader in readers:
                 if isinstance(reader, Connection):

@@ -27,6 +27,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 
+from apps.core import metrics
 from apps.streaming import selectors
 from apps.streaming.delivery import (
     LOG_BATCH,
@@ -265,6 +266,9 @@ class StreamApp:
         hub = get_hub()
         fmt = plan.make_format()
         watcher: asyncio.Task[None] | None = None
+        metrics.OPEN_STREAMS.inc()
+        if plan.after_seq:
+            metrics.STREAM_RESUMES.inc()
         try:
             headers = [*SSE_HEADERS, (b"x-trace-id", str(plan.run_id).encode())]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -280,6 +284,7 @@ class StreamApp:
             await connection.catch_up()
             await connection.finished
         finally:
+            metrics.OPEN_STREAMS.dec()
             if watcher is not None:
                 watcher.cancel()
             connection.close()
