@@ -10,7 +10,9 @@ CHUNK_WORDS = 160
 MIN_WORDS = 4
 
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# The closing quotes and brackets after a full stop belong to the sentence they close: captured,
+# so that splitting keeps them.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"”’)\]]*)\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 def normalise(text: str) -> str:
@@ -21,7 +23,12 @@ def normalise(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+    parts = _SENTENCE_END.split(" ".join(text.split()))
+    # split() alternates sentence, closers, sentence, closers, … sentence.
+    joined = [
+        parts[i] + (parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)
+    ]
+    return [s.strip() for s in joined if s.strip()]
 
 
 def split_words(text: str, limit: int = CHUNK_WORDS) -> list[str]:

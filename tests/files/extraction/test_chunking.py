@@ -49,3 +49,14 @@ def test_pieces_too_short_to_quote_are_dropped():
     assert MIN_WORDS == 4
     assert split_words("Four words are here.") == ["Four words are here."]
     assert split_words("Three words here.") == []
+
+
+def test_a_closing_quote_or_bracket_stays_with_the_sentence_it_closes():
+    text = 'He said "Stop." Then he left. (It rained.) After that, “calm.” Done.'
+    assert sentences(text) == [
+        'He said "Stop."',
+        "Then he left.",
+        "(It rained.)",
+        "After that, “calm.”",
+        "Done.",
+    ]
