@@ -95,6 +95,21 @@ _NOT_AUTHORS = (
     "Experiment|Sample|Cohort|Site|Unit|Volume|Vol|Issue|No|Number|Type|Category|Tier|Scenario"
 )
 
+# Citation-like tokens whose letters' case carries meaning: found case-blind within _TOKEN, then
+# confirmed case-sensitively (_CASED).
+_KEYLIKE = (
+    r"[ \t]*\[(?:@?[0-9a-f]{32}|@?[A-Za-z][\w:-]*?\d{4}[a-z]?|@[\w:-]+|"
+    r"\^[^\]\n]+|[a-z]+[_:][\w:-]+)\]"
+)
+_AUTHOR_DATE = (
+    rf"[ \t]*\((?:(?:see|see also|e\.g\.,?|cf\.|as cited in)\s+)?"
+    rf"{_CITE}(?:\s*;\s*(?:see also\s+)?{_CITE})*\)"
+)
+_MLA = (
+    rf"[ \t]*\((?!(?:{_NOT_AUTHORS})\b)[A-Z][\w'’-]+"
+    r"(?:\s+(?:and|&)\s+[A-Z][\w'’-]+|\s+et\s+al\.)?,?\s+\d+(?:\s*[-–]\s*\d+)?\)"
+)
+
 _TOKEN = re.compile(
     "|".join(
         [
@@ -105,20 +120,20 @@ _TOKEN = re.compile(
             r"(?P<image>[ \t]*!\[[^\]\n]*\]\([^)\n]*\))",
             r"(?P<handles>\[\s*S\d+\b[^\[\]\n]{0,100}\])",
             r"(?P<link>\[(?P<ltext>[^\[\]\n]+)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"\n]*\")?\))",
-            r"(?P<keylike>[ \t]*\[(?:@?[0-9a-f]{32}|@?[A-Za-z][\w:-]*?\d{4}[a-z]?|@[\w:-]+|"
-            r"\^[^\]\n]+|[a-z]+[_:][\w:-]+)\])",
+            rf"(?P<keylike>{_KEYLIKE})",
             r"(?P<numeric>[ \t]*\[\s*\d{1,3}(?:\s*(?:[-–,]|and)\s*\d{1,3})*\s*\])",
-            rf"(?P<authordate>[ \t]*\((?:(?:see|see also|e\.g\.,?|cf\.|as cited in)\s+)?"
-            rf"{_CITE}(?:\s*;\s*(?:see also\s+)?{_CITE})*\))",
+            rf"(?P<authordate>{_AUTHOR_DATE})",
             r"(?P<year>[ \t]*\((?:" + _YEAR + r")" + _LOCATOR + r"\))",
-            rf"(?P<mla>[ \t]*\((?!(?:{_NOT_AUTHORS})\b)[A-Z][\w'’-]+"
-            r"(?:\s+(?:and|&)\s+[A-Z][\w'’-]+|\s+et\s+al\.)?,?\s+\d+(?:\s*[-–]\s*\d+)?\))",
+            rf"(?P<mla>{_MLA})",
         ]
     ),
     re.DOTALL | re.IGNORECASE,
 )
-# The citation keywords above must match case-sensitively where case carries meaning.
-_CASED = {"authordate", "mla", "keylike"}
+_CASED = {
+    "authordate": re.compile(_AUTHOR_DATE, re.DOTALL),
+    "mla": re.compile(_MLA),
+    "keylike": re.compile(_KEYLIKE),
+}
 _NARRATIVE_NAME = re.compile(rf"(?:{_NAME})(?:\s+et\s+al\.)?\s*$")
 _REFERENCE_HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*|\*\*|__)?[ \t]*(?:\d+\.?[ \t]*)?"
@@ -148,22 +163,7 @@ _HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t].*$", re.MULTILINE)
 
 def _cased_match(kind: str, text: str) -> bool:
     """Re-check, case-sensitively, a match the case-blind pattern found for `kind`."""
-    patterns = {
-        "authordate": re.compile(
-            rf"[ \t]*\((?:(?:see|see also|e\.g\.,?|cf\.|as cited in)\s+)?{_CITE}"
-            rf"(?:\s*;\s*(?:see also\s+)?{_CITE})*\)",
-            re.DOTALL,
-        ),
-        "mla": re.compile(
-            rf"[ \t]*\((?!(?:{_NOT_AUTHORS})\b)[A-Z][\w'’-]+"
-            r"(?:\s+(?:and|&)\s+[A-Z][\w'’-]+|\s+et\s+al\.)?,?\s+\d+(?:\s*[-–]\s*\d+)?\)"
-        ),
-        "keylike": re.compile(
-            r"[ \t]*\[(?:@?[0-9a-f]{32}|@?[A-Za-z][\w:-]*?\d{4}[a-z]?|@[\w:-]+|"
-            r"\^[^\]\n]+|[a-z]+[_:][\w:-]+)\]"
-        ),
-    }
-    return patterns[kind].fullmatch(text) is not None
+    return _CASED[kind].fullmatch(text) is not None
 
 
 class Resolver:
