@@ -44,4 +44,4 @@ VOLUME ["/data/media"]
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-m", "handywriterz.healthcheck"]
-CMD ["sh", "-c", "exec daphne --proxy-headers -b 0.0.0.0 -p \"$WEB_PORT\" handywriterz.asgi:application"]
+CMD ["sh", "-c", "exec daphne --proxy-headers -e \"tcp:port=$WEB_PORT:interface=0.0.0.0:backlog=${WEB_BACKLOG:-4096}\" handywriterz.asgi:application"]

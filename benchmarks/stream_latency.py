@@ -44,6 +44,7 @@ from devtools.processes import BIN, Processes, django_env, free_port, start_daph
 
 LOGS = Path(__file__).resolve().parent.parent / "test-artifacts" / "bench"
 FLOOR_CHANNEL = "hwz-bench-floor"
+STEPS = ("latency", "idle", "sustained", "post")
 
 
 def main() -> None:
@@ -58,6 +59,13 @@ def main() -> None:
     parser.add_argument("--burst-events", type=int, default=400)
     parser.add_argument("--posts", type=int, default=50)
     parser.add_argument("--clients", type=int, default=2, help="client processes")
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        choices=STEPS,
+        default=list(STEPS),
+        help="what to measure (all by default)",
+    )
     parser.add_argument("--json", type=Path, default=LOGS / "streams.json")
     args = parser.parse_args()
 
@@ -110,23 +118,27 @@ def main() -> None:
             floor_channel=FLOOR_CHANNEL,
             clients=args.clients,
         )
-        latency = []
-        for streams in args.streams:
-            events = max(1, int(args.rate * args.seconds))
-            floor = bench.floor(streams=streams, events=events, rate=args.rate)
-            ours = bench.ours(streams=streams, events=events, rate=args.rate)
-            latency.append({"streams": streams, "floor": floor, "ours": ours})
-            print(f"  measured {streams} streams", file=sys.stderr)
-        figures["latency"] = latency
-        figures["idle"] = bench.idle(streams=args.idle)
-        print("  measured idle streams", file=sys.stderr)
-        figures["sustained"] = bench.ours(
-            streams=args.burst_streams, events=args.burst_events, rate=None
-        )
-        print("  measured sustained deliveries", file=sys.stderr)
-        figures["post_to_first_event"] = bench.post_to_first_event(
-            group=group, env=env, log_dir=LOGS, runs=args.posts
-        )
+        if "latency" in args.steps:
+            latency = []
+            for streams in args.streams:
+                events = max(1, int(args.rate * args.seconds))
+                floor = bench.floor(streams=streams, events=events, rate=args.rate)
+                ours = bench.ours(streams=streams, events=events, rate=args.rate)
+                latency.append({"streams": streams, "floor": floor, "ours": ours})
+                print(f"  measured {streams} streams", file=sys.stderr)
+            figures["latency"] = latency
+        if "idle" in args.steps:
+            figures["idle"] = bench.idle(streams=args.idle)
+            print("  measured idle streams", file=sys.stderr)
+        if "sustained" in args.steps:
+            figures["sustained"] = bench.ours(
+                streams=args.burst_streams, events=args.burst_events, rate=None
+            )
+            print("  measured sustained deliveries", file=sys.stderr)
+        if "post" in args.steps:
+            figures["post_to_first_event"] = bench.post_to_first_event(
+                group=group, env=env, log_dir=LOGS, runs=args.posts
+            )
         figures["machine"]["load_after"] = os.getloadavg()  # type: ignore[index]
     finally:
         group.stop()

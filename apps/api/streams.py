@@ -23,7 +23,7 @@ from apps.streaming.responses import (
 )
 from apps.streaming.selectors import run_ended_by_sync
 from apps.streaming.server import BadLastEventId as ServerBadLastEventId
-from apps.streaming.server import Reject, StreamPlan, StreamRequest
+from apps.streaming.server import Reject, StreamPlan, StreamRequest, Submitted
 from apps.streaming.sse import run_event_stream
 
 
@@ -96,12 +96,20 @@ def resolve_json_stream(request: StreamRequest) -> StreamPlan | Reject:
     )
 
 
-def submitted_run(status: int, body: bytes) -> tuple[uuid.UUID, uuid.UUID] | None:
-    """The run and conversation a `POST /api/chat` answer started (None: it started none)."""
+def submitted_run(status: int, body: bytes) -> Submitted | None:
+    """The run a `POST /api/chat` answer started, with the events it carries (None: it started
+    none)."""
     if status != 200:
         return None
     try:
         answer = json.loads(body)
-        return uuid.UUID(answer["trace_id"]), uuid.UUID(answer["conversation_id"])
-    except (ValueError, KeyError, TypeError):
+        events = answer.get("events", [])
+        if not isinstance(events, list):
+            return None
+        return Submitted(
+            run_id=uuid.UUID(answer["trace_id"]),
+            conversation_id=uuid.UUID(answer["conversation_id"]),
+            events=events,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None

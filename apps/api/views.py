@@ -18,6 +18,7 @@ from apps.core.http import json_error
 from apps.core.writing import WritingRequest
 from apps.files import selectors as files_selectors
 from apps.pipeline.providers.registry import default_model
+from apps.streaming.events import Event
 
 
 def _is_uuid(value: Any) -> bool:
@@ -57,24 +58,33 @@ def chat(request: AuthedRequest) -> HttpResponse:
 
     writing = dataclasses.replace(form.to_request(), file_ids=tuple(attached))
     try:
-        run = _start(request, body, writing)
+        started = _start(request, body, writing)
     except starting.BudgetExceeded as refused:
         # 402: the request is fine, but it would spend money the user's budget does not have.
         return json_error(402, refused.code, refused.message)
-    if isinstance(run, HttpResponse):
-        return run
-    return JsonResponse(
-        {"success": True, "trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
-    )
+    if isinstance(started, HttpResponse):
+        return started
+    run, queued = started
+    answer: dict[str, Any] = {
+        "success": True,
+        "trace_id": str(run.id),
+        "conversation_id": str(run.conversation_id),
+    }
+    if "text/event-stream" in request.headers.get("Accept", ""):
+        # The stream server answers such a POST with the run's stream (apps.streaming.server):
+        # the run's first event goes out from here, before the stream subscribes and with no
+        # read of the log, so it waits for nothing but this request.
+        answer["events"] = [queued]
+    return JsonResponse(answer)
 
 
 def _start(
     request: AuthedRequest, body: dict[str, Any], writing: WritingRequest
-) -> Run | HttpResponse:
+) -> tuple[Run, Event] | HttpResponse:
     """A new conversation, or a follow-up in the caller's own `conversation_id`."""
     conversation_id = body.get("conversation_id")
     if conversation_id is None:
-        return starting.run_submit(user=request.user, request=writing, conversation=None)
+        return starting.run_submit_announced(user=request.user, request=writing, conversation=None)
     try:
         wanted = uuid.UUID(str(conversation_id))
     except ValueError:
@@ -85,7 +95,9 @@ def _start(
     if conversation is None:
         return json_error(404, "not_found", "No conversation with this conversation_id.")
     try:
-        return starting.run_submit(user=request.user, request=writing, conversation=conversation)
+        return starting.run_submit_announced(
+            user=request.user, request=writing, conversation=conversation
+        )
     except starting.RunInProgress:
         return json_error(409, "run_in_progress", "This conversation has a run in progress.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -69,12 +70,21 @@ def _usd(amount: Decimal) -> str:
     return "$" + (text[:-1] if text.endswith("0") else text)
 
 
-def ensure_within_budget(*, user: User, model: str, target_word_count: int) -> None:
+def ensure_within_budget(
+    *,
+    user: User,
+    model: str,
+    target_word_count: int,
+    lock: Callable[[], object] | None = None,
+) -> None:
     """Refuse a run whose estimated cost does not fit in what is left of this month's budget.
-    A free model (offline, a local server) always fits."""
+    A free model (offline, a local server) always fits. `lock` is called first when the run
+    costs anything: what keeps two runs started at once from both spending the same money."""
     estimate = run_estimate(model=model, target_word_count=target_word_count)
     if estimate <= 0:
         return
+    if lock is not None:
+        lock()
     status = budget_status(user=user)
     if estimate <= status.left:
         return

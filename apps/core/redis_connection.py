@@ -76,7 +76,7 @@ def cache_config(
     *, url: str, sentinels: list[Address], master: str, key_prefix: str
 ) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "apps.core.cache.SharedRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
     }

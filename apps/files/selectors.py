@@ -22,6 +22,8 @@ def attachable_files(*, user: User) -> QuerySet[UploadedFile]:
 def missing_file_ids(*, user: User, file_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
     """The ids among `file_ids` that are not the user's own files, in the order given."""
     wanted = list(dict.fromkeys(file_ids))
+    if not wanted:
+        return []
     own = set(files_for(user=user).filter(id__in=wanted).values_list("id", flat=True))
     return [i for i in wanted if i not in own]
 

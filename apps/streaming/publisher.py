@@ -216,11 +216,11 @@ QUEUED_MESSAGE = "Queued: waiting for a worker"
 
 def queued_event_store(
     *, run_id: uuid.UUID, conversation_id: uuid.UUID, sender: Sender | None = None
-) -> Callable[[], None]:
-    """Store a new run's first event (seq 1) in the caller's transaction; return what sends it,
-    for the caller to call once that transaction has committed."""
+) -> tuple[Event, Callable[[], None]]:
+    """Store a new run's first event (seq 1) in the caller's transaction; return it, and what
+    sends it, for the caller to call once that transaction has committed."""
     held = _Held(sender if sender is not None else get_bridge())
-    RunPublisher(run_id=run_id, conversation_id=conversation_id, sender=held, after_seq=0).queued(
-        message=QUEUED_MESSAGE
+    publisher = RunPublisher(
+        run_id=run_id, conversation_id=conversation_id, sender=held, after_seq=0
     )
-    return held.release
+    return publisher.queued(message=QUEUED_MESSAGE), held.release

@@ -111,14 +111,24 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Submitted:
+    """What a submit answer says it started: the run, and the events stored so far (written to
+    the client first, before the stream subscribes: nothing waits for Redis or the log)."""
+
+    run_id: uuid.UUID
+    conversation_id: uuid.UUID
+    events: list[Event]
+
+
+@dataclass(frozen=True)
 class SubmitRoute:
     """A POST that starts a run and, when the client accepts `text/event-stream`, answers with
     the run's stream instead of its JSON (the first event without a second request). The view
-    that handles the POST (Django's, behind us) does the work; `run_of` reads its answer: the
-    run and conversation it started, or None to pass the answer through as it is."""
+    that handles the POST (Django's, behind us) does the work; `run_of` reads its answer: what
+    it started, or None to pass the answer through as it is."""
 
     path: str
-    run_of: Callable[[int, bytes], tuple[uuid.UUID, uuid.UUID] | None]
+    run_of: Callable[[int, bytes], Submitted | None]
     make_format: Callable[[uuid.UUID, uuid.UUID], Format]
 
 
@@ -192,7 +202,6 @@ class StreamApp:
             return
         request = _request(scope, raw_id)
         hub = get_hub()
-        ensure_ticker(hub, interval=self._heartbeat)
         try:
             run_key: uuid.UUID | None = uuid.UUID(raw_id)
         except ValueError:
@@ -214,6 +223,8 @@ class StreamApp:
                 await hub.detach(run_key, connection)
             await _respond(send, opened)
             return
+        if opened.plan.after_seq:
+            metrics.STREAM_RESUMES.inc()
         await self._stream(opened.plan, opened.backlog, connection, receive, send)
 
     async def _submit_then_stream(
@@ -234,45 +245,55 @@ class StreamApp:
             await send(start)
             await send({"type": "http.response.body", "body": bytes(body)})
             return
-        run_id, conversation_id = started
-        hub = get_hub()
-        ensure_ticker(hub, interval=self._heartbeat)
-        connection = Connection(run_id=run_id)
-        await hub.attach(run_id, connection)
-        try:
-            # The run was made by this request, for its caller: no one else's to check.
-            backlog = await _read_log(
-                run_id=run_id, conversation_id=conversation_id, after_seq=0, limit=LOG_BATCH
-            )
-        except BaseException:
-            await hub.detach(run_id, connection)
-            raise
+        fmt = submit.make_format(started.run_id, started.conversation_id)
+        # The run was made by this request, for its caller: no one else's to check. What it has
+        # stored so far goes out at once; the stream then follows from the last of it.
+        lead = bytearray()
+        for event in started.events:
+            lead += fmt.render_now(event) or await fmt.render(event)
+        after = started.events[-1]["seq"] if started.events else 0
         plan = StreamPlan(
-            run_id=run_id,
-            conversation_id=conversation_id,
-            after_seq=0,
-            make_format=lambda: submit.make_format(run_id, conversation_id),
+            run_id=started.run_id,
+            conversation_id=started.conversation_id,
+            after_seq=after,
+            make_format=lambda: fmt,
         )
-        await self._stream(plan, backlog, connection, receive, send)
+        await self._stream(
+            plan, None, Connection(run_id=started.run_id), receive, send, bytes(lead)
+        )
 
     async def _stream(
         self,
         plan: StreamPlan,
-        backlog: list[Event],
+        backlog: list[Event] | None,
         connection: Connection,
         receive: Receive,
         send: Send,
+        lead: bytes = b"",
     ) -> None:
+        """Write the stream. `connection` is attached to the hub and `backlog` read already;
+        or, with `backlog` None, the head and `lead` (events up to `plan.after_seq`) are
+        written first and the stream attaches and reads the log after them."""
         hub = get_hub()
+        ensure_ticker(hub, interval=self._heartbeat)
         fmt = plan.make_format()
         watcher: asyncio.Task[None] | None = None
+        attached = backlog is not None
         metrics.OPEN_STREAMS.inc()
-        if plan.after_seq:
-            metrics.STREAM_RESUMES.inc()
         try:
             headers = [*SSE_HEADERS, (b"x-trace-id", str(plan.run_id).encode())]
             await send({"type": "http.response.start", "status": 200, "headers": headers})
-            await send({"type": "http.response.body", "body": fmt.opened(), "more_body": True})
+            head = fmt.opened() + lead
+            await send({"type": "http.response.body", "body": head, "more_body": True})
+            if backlog is None:
+                await hub.attach(plan.run_id, connection)
+                attached = True
+                backlog = await _read_log(
+                    run_id=plan.run_id,
+                    conversation_id=plan.conversation_id,
+                    after_seq=plan.after_seq,
+                    limit=LOG_BATCH,
+                )
             connection.start(
                 after_seq=plan.after_seq,
                 fmt=fmt,
@@ -290,7 +311,8 @@ class StreamApp:
             connection.close()
             connection.cancel()
             connection.writer.release()
-            await hub.detach(plan.run_id, connection)
+            if attached:
+                await hub.detach(plan.run_id, connection)
         if not connection.writer.closed:
             with contextlib.suppress(Exception):
                 await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -268,7 +268,7 @@ def test_chat_answers_503_with_retry_after_when_redis_is_down(
     # Port 1 answers nothing: the rate limit's Redis cache is the first thing a submission needs.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.SharedRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
@@ -282,7 +282,7 @@ def test_an_unexpected_crash_under_the_api_is_a_json_500(token_client: Client, m
     def crash(**kwargs: Any) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("apps.conversations.services.starting.run_submit", crash)
+    monkeypatch.setattr("apps.conversations.services.starting.run_submit_announced", crash)
     response = token_client.post(CHAT, data=json.dumps(GOOD), content_type="application/json")
     assert (response.status_code, response.json()["error_code"]) == (500, "internal_error")
     assert "a bug" not in response.content.decode()

@@ -58,6 +58,35 @@ def test_chat_starts_a_run_for_the_token_owner(
     assert len(callbacks) == 1
 
 
+def test_chat_answer_carries_no_events_unless_a_stream_is_asked_for(
+    token_client: Client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        plain = _post(token_client, BODY).json()
+    assert set(plain) == {"success", "trace_id", "conversation_id"}
+
+
+def test_chat_asked_for_a_stream_carries_its_stored_queued_event(
+    token_client: Client, django_capture_on_commit_callbacks
+):
+    """What the stream server writes first, before it subscribes: the row as stored."""
+    from apps.streaming.events import validate_event
+    from apps.streaming.selectors import events_after
+
+    with django_capture_on_commit_callbacks(execute=False):
+        answer = _post(token_client, BODY, HTTP_ACCEPT="text/event-stream").json()
+    [queued] = answer["events"]
+    validate_event(queued)
+    stored = events_after(
+        run_id=answer["trace_id"],
+        conversation_id=answer["conversation_id"],
+        after_seq=0,
+        limit=10,
+    )
+    assert [queued] == json.loads(json.dumps(stored))
+    assert (queued["type"], queued["seq"], queued["run_id"]) == ("queued", 1, answer["trace_id"])
+
+
 def test_chat_fills_defaults_and_accepts_loose_names(
     token_client: Client, django_capture_on_commit_callbacks
 ):

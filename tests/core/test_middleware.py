@@ -8,7 +8,7 @@ from apps.conversations.models import Run
 
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "apps.core.cache.SharedRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
     }
 }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from apps.conversations.models import Conversation, Message, Run
@@ -9,6 +11,7 @@ from apps.streaming.events import run_group, validate_event
 from apps.streaming.models import RunEvent
 from tests.factories import RunFactory, WritingRequestFactory
 
+REQUEST_RUN_ID = uuid.UUID("00000000-0000-4000-8000-000000000042")
 REQUEST = WritingRequestFactory(
     prompt="Write a literature review on microplastics in freshwater ecosystems.",
     writeup_type="literature_review",
@@ -39,7 +42,7 @@ def test_run_submit_stores_queued_as_seq_1_and_sends_it_only_after_commit(
     user, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent: list[tuple[str, dict]] = []
-    monkeypatch.setattr(starting, "_enqueue", lambda run_id: sent.append(("task", {})))
+    monkeypatch.setattr(starting, "_enqueue_soon", lambda run_id: sent.append(("task", {})))
 
     class Recorder:
         def send(self, group: str, message: dict) -> None:
@@ -90,3 +93,64 @@ def test_follow_up_after_a_finished_run_starts_a_new_one(user, django_capture_on
     assert len(callbacks) == 1
     assert second.conversation == first.conversation
     assert Conversation.objects.count() == 1
+
+
+def test_task_is_sent_from_a_thread_of_its_own_with_the_requests_log_context(monkeypatch):
+    import threading
+
+    from apps.core import logcontext
+
+    sent: list[tuple[str, str, str | None]] = []
+    done = threading.Event()
+
+    class Task:
+        def delay(self, run_id: str) -> None:
+            request_id = logcontext.current().get("request_id")
+            sent.append((run_id, threading.current_thread().name, request_id))
+            done.set()
+
+    monkeypatch.setattr(starting, "execute_run", Task())
+    with logcontext.bound(request_id="req-42"):
+        starting._enqueue_soon(REQUEST_RUN_ID)
+    assert done.wait(5)
+    [(run_id, thread, request_id)] = sent
+    assert run_id == str(REQUEST_RUN_ID)
+    assert thread.startswith("run-enqueue")
+    assert thread != threading.current_thread().name
+    assert request_id == "req-42"
+
+
+def test_a_refused_task_leaves_the_run_queued_and_is_logged(monkeypatch, caplog):
+    class Refusing:
+        def delay(self, run_id: str) -> None:
+            raise ConnectionError("broker down")
+
+    monkeypatch.setattr(starting, "execute_run", Refusing())
+    starting._enqueue(REQUEST_RUN_ID)  # does not raise: it runs where no one could catch it
+    assert f"event=run_enqueue_failed run_id={REQUEST_RUN_ID}" in caplog.text
+
+
+def test_a_new_conversation_is_started_in_six_statements(
+    user, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """BEGIN, the conversation, the message, the run, its `queued` event, COMMIT (here, inside
+    the test's transaction: a savepoint and its release): a conversation made in this
+    transaction has nothing to lock, no run in progress, nothing to touch, and a free model reads
+    no spending."""
+    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(6):
+        starting.run_submit(user=user, request=REQUEST, conversation=None)
+
+
+def test_a_follow_up_locks_its_conversation_and_checks_for_a_run_in_progress(
+    user, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    run = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        django_assert_num_queries(8) as captured,
+    ):
+        starting.run_start(conversation=run.conversation, request=REQUEST)
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert "FOR UPDATE" in sql[1]
+    assert "conversations_conversation" in sql[1]
+    assert "conversations_run" in sql[2]  # the run in progress, if any

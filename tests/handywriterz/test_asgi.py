@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from daphne.http_protocol import WebRequest
+
+from handywriterz.asgi import OneTripHandler
+
+
+class _Channel:
+    """What a Twisted request reads of its channel when it is made."""
+
+    transport = None
+
+    def __init__(self) -> None:
+        self.factory = type("Factory", (), {"server": self})()
+
+    def getPeer(self) -> None:
+        return None
+
+    def getHost(self) -> None:
+        return None
+
+    def protocol_connected(self, request: Any) -> None:
+        pass
+
+
+def test_daphne_leaves_post_bodies_to_django():
+    """Twisted would parse every form or multipart body with the email package in the event
+    loop, for Daphne to throw away (django/channels#1386)."""
+    request = WebRequest(_Channel())
+    assert request._parsePOSTFormSubmission is False
+
+
+async def _get(app: OneTripHandler, path: str) -> int:
+    sent: list[dict[str, Any]] = []
+    messages = [{"type": "http.request", "body": b"", "more_body": False}]
+    hung_up = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await hung_up.wait()  # the client stays until the answer is out
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+    await app(scope, receive, send)
+    return int(sent[0]["status"])
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_requests_reuse_the_threads_django_runs_their_signals_in(monkeypatch):
+    """The stock handler starts a thread for each request's thread-sensitive work and another to
+    shut it down; here those threads are lent to one request at a time and last."""
+    app = OneTripHandler()
+    assert await _get(app, "/health/live") == 200  # the first request starts what it needs
+    started: list[str] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counted)
+    for _ in range(20):
+        assert await _get(app, "/health/live") == 200
+    assert started == []
+
+
+async def test_only_http_is_handled():
+    with pytest.raises(ValueError, match="websocket"):
+        await OneTripHandler()({"type": "websocket"}, None, None)
