@@ -95,7 +95,7 @@ def main() -> None:
         base = start_daphne(group, env=env, log_dir=LOGS, backlog=4096)
         daphne = group.processes[-1].pid
         floor_port = free_port()
-        group.spawn(
+        floor_process = group.spawn(
             "floor",
             [
                 str(BIN / "python"),
@@ -115,6 +115,7 @@ def main() -> None:
             user=user,
             daphne_pid=daphne,
             floor_port=floor_port,
+            floor_pid=floor_process.pid,
             floor_channel=FLOOR_CHANNEL,
             clients=args.clients,
         )

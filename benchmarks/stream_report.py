@@ -57,7 +57,10 @@ def _latency(figures: dict[str, Any]) -> list[str]:
         lines.append(
             f"{'  client CPU (of a core, per proc)':<34}"
             f"{floor['client_cpu_percent']:>16} %{ours['client_cpu_percent']:>16} %"
-            f"{'':>14}   Daphne CPU {ours['daphne_cpu_percent']} %"
+        )
+        lines.append(
+            f"{'  server CPU (of a core)':<34}"
+            f"{floor.get('server_cpu_percent', '—'):>16} %{ours['daphne_cpu_percent']:>16} %"
         )
     return lines
 

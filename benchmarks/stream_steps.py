@@ -99,6 +99,7 @@ class Bench:
     user: User
     daphne_pid: int
     floor_port: int
+    floor_pid: int
     floor_channel: str
     clients: int
 
@@ -186,12 +187,20 @@ class Bench:
             port=self.floor_port, path="/", headers={}, streams=streams, expected=events + 1
         )
         connected = self._ready(spawned)
+        before = _proc(self.floor_pid)
         started = time.monotonic()
         _paced(events, rate, emit)
         emit(events + 1, "done")
         result = self._results(spawned, wall=time.monotonic() - started)
+        wall = time.monotonic() - started
+        after = _proc(self.floor_pid)
         publisher.close()
-        return {**result, "streams": streams, "connected": connected}
+        return {
+            **result,
+            "streams": streams,
+            "connected": connected,
+            "server_cpu_percent": round((after["cpu_ms"] - before["cpu_ms"]) / 10 / wall, 1),
+        }
 
     def ours(self, *, streams: int, events: int, rate: float | None) -> dict[str, Any]:
         run = _make_run(self.user)

@@ -129,7 +129,7 @@ class TwistedWriter(_Flow):
             self._close()
             return
         if self._chunked:
-            data = b"%x\r\n%b\r\n" % (len(data), data)
+            data = _chunk(data)
         if self._socket is not None and not transport._tempDataLen and not transport.dataBuffer:
             try:
                 sent = self._socket.send(data)
@@ -148,6 +148,18 @@ class TwistedWriter(_Flow):
     def release(self) -> None:
         with contextlib.suppress(Exception):
             self._request.unregisterProducer()
+
+
+_framed: tuple[bytes, bytes] = (b"", b"0\r\n\r\n")
+
+
+def _chunk(data: bytes) -> bytes:
+    """`data` as one HTTP/1.1 chunk. The hub writes one event's bytes to every reader in turn:
+    the framing of the last one serves all but the first."""
+    global _framed
+    if _framed[0] is not data:
+        _framed = (data, b"%x\r\n%b\r\n" % (len(data), data))
+    return _framed[1]
 
 
 class AsgiWriter(_Flow):
