@@ -70,11 +70,23 @@ LEADS = (
 )
 
 
+def _singular(word: str) -> str:
+    """A plural and its singular folded to one key (cities and city, classes and class); not a
+    stemmer: only what English plurals add."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def terms(text: str) -> set[str]:
     found = set()
     for word in _WORD.findall(text.lower()):
         if len(word) > 2 and word not in STOPWORDS and word not in _GENERIC:
-            found.add(word[:-1] if word.endswith("s") and not word.endswith("ss") else word)
+            found.add(_singular(word))
     return found
 
 

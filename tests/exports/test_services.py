@@ -82,6 +82,32 @@ def test_a_ready_export_whose_file_is_gone_is_made_again(
     assert len(queued) == 1
 
 
+def test_a_ready_export_is_made_again_when_the_writer_changes_their_name(
+    user, media_root, django_capture_on_commit_callbacks
+):
+    run = finished_run(user=user)
+    user.first_name, user.last_name = "Ada", "Lovelace"
+    user.save()
+    ready = export_generate(export_id=_request(run).id)
+    assert ready is not None
+    assert ready.options["author"] == "Ada Lovelace"
+    with django_capture_on_commit_callbacks() as queued:
+        assert _request(run).status == Export.Status.READY  # the same name: the cached file
+    assert queued == []
+    user.first_name, user.last_name = "Ada", "King"
+    user.save()
+    with django_capture_on_commit_callbacks() as queued:
+        export = _request(run)
+    assert export.status == Export.Status.PENDING
+    assert len(queued) == 1
+    remade = export_generate(export_id=export.id)
+    assert remade is not None
+    assert remade.status == Export.Status.READY
+    assert remade.options["author"] == "Ada King"
+    paragraphs = open_docx(remade.file.read()).paragraphs
+    assert "Ada King" in "\n".join(p.text for p in paragraphs)
+
+
 def test_a_failed_export_reports_and_is_tried_again(user, django_capture_on_commit_callbacks):
     run = finished_run(user=user)
     export = _request(run)

@@ -43,6 +43,16 @@ def test_terms_are_content_words_with_plurals_folded():
     assert terms("The Islands of glass on the roofs, to be") == {"island", "glass", "roof"}
 
 
+def test_terms_fold_a_plural_and_its_singular_to_one_key():
+    plurals = terms("cities studies classes boxes churches roofs campus analysis")
+    singulars = terms("city study class box church roof campus analysis")
+    assert (
+        plurals
+        == singulars
+        == {"city", "study", "class", "box", "church", "roof", "campus", "analysis"}
+    )
+
+
 def test_terms_leave_out_words_every_section_uses():
     assert terms("State the evidence and explain the argument about roofs") == {"roof"}
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from apps.exports.formats import FORMATS
 from apps.exports.models import Export, export_upload_to
 from apps.exports.services.rendering import (
+    AUTHOR_KEY,
     TitlePageOptions,
     document_render,
     export_meta,
@@ -62,6 +63,8 @@ def export_generate(*, export_id: uuid.UUID) -> Export | None:
             title=document.title, version=meta.version
         )
         export.size = len(content)
+        # Which name the file carries: a writer who changes theirs gets a new file (requesting).
+        export.options = {**export.options, AUTHOR_KEY: meta.author}
         export.status = Export.Status.READY
         export.error = ""
         export.duration = time.perf_counter() - started

@@ -20,6 +20,8 @@ from apps.exports.writers.text_files import (
 )
 
 OPTION_FIELDS = ("course", "instructor", "institution")
+# Kept beside the options of a generated export (never one of them): the author it names.
+AUTHOR_KEY = "author"
 OPTION_MAX_LENGTH = 200
 
 
@@ -50,12 +52,17 @@ class TitlePageOptions:
         return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
-def export_meta(*, run: Run, options: TitlePageOptions) -> ExportMeta:
+def export_author(*, run: Run) -> str:
+    """The name on the title page: the writer's, as their account says it now."""
     user = run.conversation.user
+    return user.get_full_name() or user.get_username()
+
+
+def export_meta(*, run: Run, options: TitlePageOptions) -> ExportMeta:
     finished = run.finished_at or run.created_at
     incomplete = run.status != Run.Status.SUCCEEDED
     return ExportMeta(
-        author=user.get_full_name() or user.get_username(),
+        author=export_author(run=run),
         date=finished.date(),
         citation_style=run.citation_style,
         version=run_version(run=run),

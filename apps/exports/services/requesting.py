@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.conversations.models import Run
 from apps.exports.formats import FORMATS
 from apps.exports.models import Export
-from apps.exports.services.rendering import TitlePageOptions
+from apps.exports.services.rendering import AUTHOR_KEY, TitlePageOptions, export_author
 from apps.exports.tasks import generate_export
 
 # A pending export not finished by then is queued again: its task may have been lost.
@@ -79,7 +79,9 @@ def export_request(*, run: Run, format: str, options: TitlePageOptions) -> Expor
             return export
         stale = export.queued_at is None or now - export.queued_at > REQUEUE_AFTER
         failed = export.status == Export.Status.FAILED
-        missing = export.status == Export.Status.READY and not _file_present(export)
+        missing = export.status == Export.Status.READY and (
+            not _file_present(export) or export.options.get(AUTHOR_KEY) != export_author(run=run)
+        )
         if missing or (export.status == Export.Status.PENDING and stale) or failed:
             # A failed export answers with its error once and is tried again for the next ask.
             Export.objects.filter(pk=export.pk).update(

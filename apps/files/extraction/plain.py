@@ -43,9 +43,11 @@ def extract_text(path: Path, *, name: str, markdown: bool) -> Extraction:
                 lines = lines[1:]
             if lines and lines[0].startswith("```"):
                 continue
-        body = normalise("\n".join(lines))
+        body = "\n".join(lines)
         if markdown:
+            # Before the lines are joined: a list item's or a quote's mark starts every line.
             body = _strip_markdown(body)
+        body = normalise(body)
         if not body:
             continue
         paragraph_no += 1

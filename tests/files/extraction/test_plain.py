@@ -44,6 +44,18 @@ def test_markdown_paragraphs_are_numbered_under_their_headings(tmp_path: Path):
     ]
 
 
+def test_every_line_of_a_list_or_a_quote_loses_its_mark(tmp_path: Path):
+    text = (
+        "- Trees cool the streets.\n- Water cools the air.\n1. Roofs matter.\n\n"
+        "> Shade matters most\n> in the afternoon.\n"
+    )
+    [work] = _extract(tmp_path, text).works
+    assert [p.text for p in work.passages] == [
+        "Trees cool the streets. Water cools the air. Roofs matter.",
+        "Shade matters most in the afternoon.",
+    ]
+
+
 def test_fenced_code_is_not_prose(tmp_path: Path):
     [work] = _extract(tmp_path, MARKDOWN).works
     assert not any("print" in p.text for p in work.passages)
