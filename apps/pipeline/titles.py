@@ -15,6 +15,56 @@ TITLE_MAX_TOKENS = 40  # a title of under 12 words, with room for a model's habi
 TITLE_MAX_WORDS = 11
 _PREFIX = re.compile(r"^\s*(?:#+\s*|\*+|title\s*:\s*)+", re.IGNORECASE)
 _EDGES = " \t\"'“”‘’*_`.:;"
+# Words a title cannot end on: what is left when an answer was cut off mid-phrase.
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "nor",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "into",
+        "about",
+        "as",
+        "than",
+        "via",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "which",
+        "who",
+        "whose",
+        "how",
+        "why",
+        "what",
+        "when",
+        "where",
+        "while",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+    ]
+)
 
 
 def clean_title(text: str) -> str:
@@ -22,7 +72,11 @@ def clean_title(text: str) -> str:
     empty when it is not a usable title (too long, or nothing)."""
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
     title = _PREFIX.sub("", line).strip(_EDGES)
-    title = " ".join(title.split())
+    words = title.split()
+    # A title cut short (the token limit, a model's habit) never ends on a dangling word.
+    while len(words) > 1 and words[-1].lower().strip(",'’-") in _DANGLING:
+        words.pop()
+    title = " ".join(words).strip(_EDGES + ",-–—")
     if not title or len(title.split()) > TITLE_MAX_WORDS:
         return ""
     return title[0].upper() + title[1:]

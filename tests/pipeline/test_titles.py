@@ -25,6 +25,11 @@ PROMPT = "Write an essay on urban heat islands and the policies cities use to co
         ("# **Heat and the city.**\n\nSome explanation.", "Heat and the city"),
         ("one two three four five six seven eight nine ten eleven twelve", ""),
         ("   ", ""),
+        (
+            "How cities can reduce urban heat islands with",
+            "How cities can reduce urban heat islands",
+        ),
+        ("Cooling the city, and the", "Cooling the city"),
     ],
 )
 def test_clean_title_keeps_a_short_plain_title(answer, title):
