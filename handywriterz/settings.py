@@ -230,6 +230,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # redelivered task ends the run as `worker_lost` (docs: README "Reliability").
 RUN_LEASE_SECONDS = env_number("RUN_LEASE_SECONDS", 15, minimum=1, maximum=3600)
 RUN_SWEEP_SECONDS = env_number("RUN_SWEEP_SECONDS", 10, minimum=0.5, maximum=3600)
+# A run still queued this long after it was made may have lost its task (the broker refused it,
+# or the web process died between the commit and the publish): the sweep sends it again, at most
+# once per this long. A run whose task was only waiting is claimed once, by whichever comes first.
+RUN_REQUEUE_SECONDS = env_number("RUN_REQUEUE_SECONDS", 120, minimum=5, maximum=86400)
 CELERY_BEAT_SCHEDULE = {
     "fail-abandoned-runs": {
         "task": "pipeline.fail_abandoned_runs",

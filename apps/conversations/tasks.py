@@ -24,6 +24,10 @@ class RunTask(RowTask):
 # Task names keep their first app's prefix: messages already queued under them still run.
 @shared_task(name="pipeline.fail_abandoned_runs", ignore_result=True)
 def fail_abandoned_runs() -> int:
+    """The sweep: end the runs whose worker is gone, and send again the task of a run that has
+    waited too long for one (lifecycle.runs_stranded)."""
+    for run_id in lifecycle.runs_stranded():
+        execute_run.delay(str(run_id), requeued=True)
     return lifecycle.runs_fail_abandoned()
 
 
@@ -36,5 +40,5 @@ def _sweep_on_start(**kwargs: object) -> None:
 
 
 @shared_task(base=RunTask, name="pipeline.execute_run", acks_late=True, reject_on_worker_lost=True)
-def execute_run(run_id: str) -> None:
-    execution.run_execute(run_id=uuid.UUID(run_id))
+def execute_run(run_id: str, requeued: bool = False) -> None:
+    execution.run_execute(run_id=uuid.UUID(run_id), requeued=requeued)

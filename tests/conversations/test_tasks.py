@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -197,3 +198,57 @@ def test_the_page_shows_a_lost_runs_text_as_incomplete(db, user, auth_client):
     page = auth_client.get(f"/conversations/{run.conversation_id}/").content.decode()
     assert "Incomplete: the text written before the run failed." in page
     assert "warmer than their surroundings." in page
+
+
+def _queued_since(seconds: float) -> Run:
+    run = RunFactory(status=Run.Status.QUEUED)
+    Run.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(seconds=seconds))
+    return run
+
+
+def test_the_sweep_sends_again_the_task_of_a_run_queued_too_long_once_a_period(
+    db, settings, monkeypatch
+):
+    """A run whose task was lost (the broker refused it, or the web process died between the
+    commit and the publish) is not left queued for ever."""
+    settings.RUN_REQUEUE_SECONDS = 60
+    stranded = _queued_since(61)
+    fresh = _queued_since(30)
+    running = RunFactory(status=Run.Status.RUNNING, started_at=timezone.now())
+    Run.objects.filter(pk=running.pk).update(created_at=timezone.now() - timedelta(seconds=300))
+    sent: list[tuple[str, bool]] = []
+    monkeypatch.setattr(
+        execute_run, "delay", lambda run_id, requeued=False: sent.append((run_id, requeued))
+    )
+    fail_abandoned_runs()
+    assert sent == [(str(stranded.id), True)]
+    fail_abandoned_runs()  # the same period: not again
+    assert sent == [(str(stranded.id), True)]
+    assert fresh.id not in {r for r, _ in sent}
+
+
+def test_a_task_sent_again_for_a_run_already_taken_does_nothing(db, monkeypatch):
+    """Its first task came after all: the second finds the run running and leaves at once
+    (a redelivered task would watch the run's lease)."""
+    run = RunFactory(status=Run.Status.RUNNING, started_at=timezone.now())
+    watched: list[object] = []
+    monkeypatch.setattr(
+        "apps.conversations.services.execution.run_redelivered",
+        lambda **kwargs: watched.append(kwargs),
+    )
+    assert run_execute(run_id=run.id, requeued=True) is None
+    assert watched == []
+    assert run_execute(run_id=run.id) is None
+    assert watched == [{"run_id": run.id}]
+
+
+def test_a_task_sent_again_runs_a_run_still_queued(db, monkeypatch):
+    run = _queued_since(500)
+    ran: list[uuid.UUID] = []
+    monkeypatch.setattr(
+        "apps.conversations.services.execution._execute", lambda claimed: ran.append(claimed.id)
+    )
+    run_execute(run_id=run.id, requeued=True)
+    assert ran == [run.id]
+    run.refresh_from_db()
+    assert run.status == Run.Status.RUNNING

@@ -86,13 +86,15 @@ def _failure(error: Exception) -> tuple[str, str, Run.Status]:
     )
 
 
-def run_execute(*, run_id: uuid.UUID) -> Run | None:
+def run_execute(*, run_id: uuid.UUID, requeued: bool = False) -> Run | None:
     """Run the pipeline for a queued run, holding its lease. A run that is not queued any more is
-    not run again (a redelivered task does nothing twice): if its worker is gone it is ended."""
+    not run again (a redelivered task does nothing twice): if its worker is gone it is ended. A
+    task the sweep sent again (`requeued`) found its run taken by the first one: nothing to do."""
     run = run_claim(run_id=run_id)
     if run is None:
-        logger.info("event=run_not_claimed run_id=%s", run_id)
-        run_redelivered(run_id=run_id)
+        logger.info("event=run_not_claimed run_id=%s requeued=%s", run_id, requeued)
+        if not requeued:
+            run_redelivered(run_id=run_id)
         return None
     with LeaseKeeper(run_id=run.id):
         return _execute(run)

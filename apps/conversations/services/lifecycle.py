@@ -7,12 +7,15 @@ recorded in the row first and then announced as the run's last event, so a reade
 
 from __future__ import annotations
 
+import datetime
 import logging
+import math
 import time
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -202,6 +205,19 @@ def _abandoned(run_id: uuid.UUID) -> None:
         )
     else:
         run_fail_from_task(run_id=run_id, reason=WORKER_LOST_MESSAGE, code="worker_lost")
+
+
+def runs_stranded(*, now: datetime.datetime | None = None, limit: int = 100) -> list[uuid.UUID]:
+    """Runs queued for longer than RUN_REQUEUE_SECONDS whose task is to be sent again: each
+    at most once per RUN_REQUEUE_SECONDS (marked in the cache), oldest first."""
+    period = settings.RUN_REQUEUE_SECONDS
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=period)
+    queued = Run.objects.filter(status=Run.Status.QUEUED, created_at__lte=cutoff)
+    ids = list(queued.order_by("created_at").values_list("id", flat=True)[:limit])
+    stranded = [i for i in ids if cache.add(f"run-requeued:{i}", 1, timeout=math.ceil(period))]
+    for run_id in stranded:
+        logger.warning("event=run_requeued run_id=%s queued_over_seconds=%s", run_id, period)
+    return stranded
 
 
 def runs_fail_abandoned(*, run_id: uuid.UUID | None = None) -> int:

@@ -37,7 +37,7 @@ def _enqueue(run_id: uuid.UUID) -> None:
     try:
         execute_run.delay(str(run_id))
     except Exception:
-        # The run stays queued, as it would had the broker refused while the request waited.
+        # The run stays queued until the sweep sends its task again (lifecycle.runs_stranded).
         logger.exception("event=run_enqueue_failed run_id=%s", run_id)
         return
     metrics.RUNS.inc(status="started", reason="")
@@ -50,8 +50,9 @@ _sender_lock = threading.Lock()
 def _enqueue_soon(run_id: uuid.UUID) -> None:
     """Send the task from a thread of its own, so that the request that made the run answers
     without waiting for the broker (a Celery publish is a sixth of a POST's time here). The
-    message follows within milliseconds; a process that dies in between leaves the run queued,
-    as dying just before the publish always could. The request's log context goes with it."""
+    message follows within milliseconds; a process that dies in between leaves the run queued
+    until the sweep sends its task again (lifecycle.runs_stranded). The request's log context
+    goes with it."""
     global _sender
     with _sender_lock:
         if _sender is None or _sender[0] != os.getpid():  # threads do not survive a fork
