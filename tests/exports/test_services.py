@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from apps.conversations.models import Run
+from apps.conversations.services.managing import conversation_delete
 from apps.exports.models import Export
 from apps.exports.services.generation import export_generate
 from apps.exports.services.rendering import TitlePageOptions
@@ -174,3 +175,17 @@ def test_versions_count_the_conversations_succeeded_runs(user):
     ready = export_generate(export_id=_request(second, format="md").id)
     assert ready is not None
     assert ready.filename.endswith("-v2.md")
+
+
+def test_deleting_a_conversation_deletes_its_export_files(
+    user, media_root, django_capture_on_commit_callbacks
+):
+    run = finished_run(user=user)
+    ready = export_generate(export_id=_request(run).id)
+    assert ready is not None
+    path = media_root / ready.file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation_delete(conversation=run.conversation)
+    assert not Export.objects.filter(pk=ready.pk).exists()
+    assert not path.exists()
