@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 
 import httpx
 
@@ -168,3 +170,71 @@ def test_a_preprint_whose_journal_doi_verifies_is_cited_as_the_journal_article(s
     assert (record.volume, record.issue, record.pages) == ("74", "2", "024520")
     assert "publisher" not in record.csl
     assert record.oa_url == "https://arxiv.org/pdf/cond-mat/0603029v1"  # the free copy stays
+
+
+def _in_flight_recorder(answer):
+    """A Crossref that notes how many lookups it is serving at once."""
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0, "calls": 0}
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        with lock:
+            state["now"] += 1
+            state["calls"] += 1
+            state["most"] = max(state["most"], state["now"])
+        try:
+            time.sleep(0.05)  # a round trip, long enough for the others to arrive
+            return answer(request)
+        finally:
+            with lock:
+                state["now"] -= 1
+
+    return serve, state
+
+
+def _unregistered(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(404, text="Resource not found.")
+
+
+def test_lookups_run_three_at_a_time_in_crossrefs_polite_pool(scholarly, indexes, settings):
+    serve, seen = _in_flight_recorder(_unregistered)
+    indexes.get(url__startswith=f"{CROSSREF}/works/").mock(side_effect=serve)
+    records = [
+        dataclasses.replace(_pone_as_another_index_reports_it(), doi=f"10.1/{i}") for i in range(7)
+    ]
+    checked = verify_records(records)
+    assert seen["calls"] == 7
+    assert seen["most"] == 3  # never more than Crossref allows a polite client
+    assert [r.doi for r in checked] == [r.doi for r in records]  # in the order given
+    assert [r.verification_note for r in checked] == [
+        f"{r.doi} is not registered with Crossref" for r in records
+    ]
+
+
+def test_lookups_run_one_at_a_time_in_the_public_pool(scholarly, indexes, settings):
+    settings.CONTACT_EMAIL = ""
+    serve, seen = _in_flight_recorder(_unregistered)
+    indexes.get(url__startswith=f"{CROSSREF}/works/").mock(side_effect=serve)
+    records = [
+        dataclasses.replace(_pone_as_another_index_reports_it(), doi=f"10.1/{i}") for i in range(4)
+    ]
+    verify_records(records)
+    assert (seen["calls"], seen["most"]) == (4, 1)
+
+
+def test_crossref_failing_midway_leaves_the_rest_unverified_with_the_reason(scholarly, indexes):
+    def serve(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/10.1/0"):
+            return httpx.Response(404, text="Resource not found.")
+        raise httpx.ConnectError("[Errno 111] Connection refused")
+
+    indexes.get(url__startswith=f"{CROSSREF}/works/").mock(side_effect=serve)
+    records = [
+        dataclasses.replace(_pone_as_another_index_reports_it(), doi=f"10.1/{i}") for i in range(5)
+    ]
+    checked = verify_records(records)
+    assert checked[0].verification_note == "10.1/0 is not registered with Crossref"
+    assert {r.verification for r in checked[1:]} == {Verification.UNVERIFIED}
+    assert all(
+        r.verification_note.startswith("not checked: Crossref unavailable") for r in checked[1:]
+    )
