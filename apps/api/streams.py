@@ -22,7 +22,6 @@ from apps.streaming.responses import (
     sse_response,
 )
 from apps.streaming.selectors import run_ended_by_sync
-from apps.streaming.server import BadLastEventId as ServerBadLastEventId
 from apps.streaming.server import Reject, StreamPlan, StreamRequest, Submitted
 from apps.streaming.sse import run_event_stream
 
@@ -81,7 +80,7 @@ def resolve_json_stream(request: StreamRequest) -> StreamPlan | Reject:
         return _json_reject(404, "not_found", "No run with this trace_id.")
     try:
         after = request.last_event_id()
-    except ServerBadLastEventId:
+    except BadLastEventId:
         return _json_reject(
             400, "invalid_last_event_id", "Last-Event-ID must be a whole number ≥ 0."
         )

@@ -49,7 +49,6 @@ from apps.streaming.responses import (
     sse_response,
 )
 from apps.streaming.selectors import run_events
-from apps.streaming.server import BadLastEventId as ServerBadLastEventId
 from apps.streaming.server import Reject, StreamPlan, StreamRequest
 from apps.streaming.sse import Heartbeat, Opened, StreamItem, run_event_stream
 
@@ -279,7 +278,7 @@ def resolve_html_stream(request: StreamRequest) -> StreamPlan | Reject:
         return _text(404, "No such run.")
     try:
         after = request.last_event_id()
-    except ServerBadLastEventId:
+    except BadLastEventId:
         return _text(400, "Bad Last-Event-ID.")
     if after > 0 and log.run_ended_by_sync(run_id=run_id, seq=after):
         # As nothing_after: 204 stops an EventSource from reconnecting to a finished run.

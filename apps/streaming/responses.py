@@ -20,9 +20,15 @@ class BadLastEventId(ValueError):
 
 
 def last_event_id(request: HttpRequest) -> int:
+    return parse_last_event_id(
+        header=request.headers.get("Last-Event-ID"), query=request.GET.get("last_event_id")
+    )
+
+
+def parse_last_event_id(*, header: str | None, query: str | None) -> int:
     """Where to resume: the browser's `Last-Event-ID` header on reconnect wins over the
     `last_event_id` query parameter the page sets on its first connect."""
-    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or "0"
+    raw = header or query or "0"
     try:
         value = int(raw)
     except ValueError:

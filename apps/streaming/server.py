@@ -39,6 +39,7 @@ from apps.streaming.delivery import (
 )
 from apps.streaming.events import Event
 from apps.streaming.hub import get_hub
+from apps.streaming.responses import parse_last_event_id
 from apps.streaming.writers import writer_for
 
 logger = logging.getLogger(__name__)
@@ -58,10 +59,6 @@ SSE_HEADERS = [
 ]
 
 
-class BadLastEventId(ValueError):
-    pass
-
-
 @dataclass(frozen=True)
 class StreamRequest:
     run_id: str  # as it appears in the path
@@ -72,16 +69,10 @@ class StreamRequest:
     http: HttpRequest
 
     def last_event_id(self) -> int:
-        """Where to resume: the browser's `Last-Event-ID` header on reconnect wins over the
-        `last_event_id` query parameter the page sets on its first connect."""
-        raw = self.headers.get("last-event-id") or self.query.get("last_event_id") or "0"
-        try:
-            value = int(raw)
-        except ValueError:
-            raise BadLastEventId(raw) from None
-        if value < 0:
-            raise BadLastEventId(raw)
-        return value
+        """As Django's stream views read it (raises BadLastEventId)."""
+        return parse_last_event_id(
+            header=self.headers.get("last-event-id"), query=self.query.get("last_event_id")
+        )
 
 
 @dataclass(frozen=True)
