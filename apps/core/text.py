@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
@@ -241,6 +242,15 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:[:;—–]|\s-\s)\s*")
 TITLE_WORDS = 10
 
 
+def without_dangling(words: list[str], *, dangling: Collection[str]) -> list[str]:
+    """`words` without the `dangling` ones at its end (a title never ends on "of the"), keeping
+    at least the first word."""
+    kept = list(words)
+    while len(kept) > 1 and kept[-1].lower().strip(",'’-") in dangling:
+        kept.pop()
+    return kept
+
+
 def short_title(prompt: str, *, max_words: int = TITLE_WORDS) -> str:
     """A conversation's title from its request: the topic phrase, without a leading label
     ("Essay:"), parentheticals or trailing clauses, at most `max_words` whole words and never
@@ -261,7 +271,5 @@ def short_title(prompt: str, *, max_words: int = TITLE_WORDS) -> str:
             if words[i].lower() in STOPWORDS:
                 words = words[:i]
                 break
-    while len(words) > 1 and words[-1].lower().strip(",'’-") in STOPWORDS:
-        words.pop()
-    title = " ".join(words).strip(" .,;:…-–—")
+    title = " ".join(without_dangling(words, dangling=STOPWORDS)).strip(" .,;:…-–—")
     return (title[0].upper() + title[1:]) if title else "Untitled piece"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from apps.core.text import without_dangling
 from apps.pipeline.providers import prompts
 from apps.pipeline.providers.base import Provider, ProviderError
 from apps.pipeline.state import Usage
@@ -72,11 +73,8 @@ def clean_title(text: str) -> str:
     empty when it is not a usable title (too long, or nothing)."""
     line = next((ln for ln in text.splitlines() if ln.strip()), "")
     title = _PREFIX.sub("", line).strip(_EDGES)
-    words = title.split()
     # A title cut short (the token limit, a model's habit) never ends on a dangling word.
-    while len(words) > 1 and words[-1].lower().strip(",'’-") in _DANGLING:
-        words.pop()
-    title = " ".join(words).strip(_EDGES + ",-–—")
+    title = " ".join(without_dangling(title.split(), dangling=_DANGLING)).strip(_EDGES + ",-–—")
     if not title or len(title.split()) > TITLE_MAX_WORDS:
         return ""
     return title[0].upper() + title[1:]
