@@ -44,6 +44,11 @@ def _proc(pid: int) -> dict[str, int]:
     }
 
 
+def _cpu_percent(before: dict[str, int], after: dict[str, int], wall: float) -> float:
+    """The CPU a process used between two readings of `_proc`, in % of one core."""
+    return round((after["cpu_ms"] - before["cpu_ms"]) / 10 / wall, 1)
+
+
 def _percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -199,7 +204,7 @@ class Bench:
             **result,
             "streams": streams,
             "connected": connected,
-            "server_cpu_percent": round((after["cpu_ms"] - before["cpu_ms"]) / 10 / wall, 1),
+            "server_cpu_percent": _cpu_percent(before, after, wall),
         }
 
     def ours(self, *, streams: int, events: int, rate: float | None) -> dict[str, Any]:
@@ -239,7 +244,7 @@ class Bench:
             "connected": connected,
             "publishing_seconds": round(publishing, 3),
             "deliveries_per_second": round(result["deliveries"] / wall) if wall else None,
-            "daphne_cpu_percent": round((after["cpu_ms"] - before["cpu_ms"]) / 10 / wall, 1),
+            "daphne_cpu_percent": _cpu_percent(before, after, wall),
         }
 
     def idle(self, *, streams: int) -> dict[str, Any]:
