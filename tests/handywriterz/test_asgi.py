@@ -78,7 +78,10 @@ async def test_requests_reuse_the_threads_django_runs_their_signals_in(monkeypat
     monkeypatch.setattr(threading.Thread, "start", counted)
     for _ in range(20):
         assert await _get(app, "/health/live") == 200
-    assert started == []
+    # The lasting pool may still grow to its size: a request that comes before the last one's
+    # thread is back to idle makes it start another (the stock handler: 40 starts here).
+    assert all(name.startswith("django_") for name in started), started
+    assert len(started) < app._threads._max_workers
 
 
 async def test_only_http_is_handled():
