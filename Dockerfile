@@ -25,6 +25,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=handywriterz.settings \
     MEDIA_ROOT=/data/media \
     WEB_PORT=8000
+# What the app needs of Debian at run time: WeasyPrint's pango and the fonts exports use, and
+# the word list that tells proper nouns in titles (scripts/system.sh installs the same).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        libharfbuzz0b fonts-liberation fonts-dejavu-core wbritish \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /data/media \

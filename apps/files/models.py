@@ -146,6 +146,7 @@ class LibraryEntry(models.Model):
             ("publisher", self.publisher),
             ("DOI", self.doi),
             ("URL", self.url),
+            ("abstract", self.abstract),
         ):
             if value:
                 item[key] = value

@@ -103,15 +103,27 @@ def _citation(use: Use) -> Any:
 
 def _for_style(style: str, item: dict[str, Any]) -> dict[str, Any]:
     """The item as the style needs its data: APA sets the titles of works in sentence case,
-    and CSL leaves that to the data (journal names keep their capitals)."""
+    and CSL leaves that to the data (journal names keep their capitals). The work's abstract
+    tells which of a title's words are names its authors capitalise."""
+    if style == CitationStyle.HARVARD and item.get("type") == "article":
+        # Cite Them Right names a preprint's server where a journal would be, then
+        # "[Preprint]": its CSL does that from the container-title (and prints a publisher
+        # again after it).
+        item = dict(item)
+        server = item.pop("publisher", None)
+        if server and not item.get("container-title"):
+            item["container-title"] = server
     if style != CitationStyle.APA7:
         return item
     item = dict(item)
-    for variable in ("title", "title-short"):
+    abstract = item.get("abstract")
+    evidence = abstract if isinstance(abstract, str) else ""
+    variables = ["title", "title-short"]
+    if item.get("type") in BOOK_PART_TYPES:
+        variables.append("container-title")
+    for variable in variables:
         if isinstance(item.get(variable), str):
-            item[variable] = sentence_case(item[variable])
-    if item.get("type") in BOOK_PART_TYPES and isinstance(item.get("container-title"), str):
-        item["container-title"] = sentence_case(item["container-title"])
+            item[variable] = sentence_case(item[variable], evidence=evidence)
     return item
 
 

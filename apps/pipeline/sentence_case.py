@@ -7,9 +7,14 @@ import re
 
 from citeproc.model import Text
 
+from apps.pipeline.proper_nouns import NAME_PREFIXES, Names, bare, names_for
+
 _STOP_WORDS = frozenset(Text._stop_words)
 # Which words keep their capitals, and where a new sentence starts.
 _WORD = re.compile(r"\S+")
+# A subtitle starting in lower case, and only a lowercase word ("Treebase: anRpackage" stays).
+_SUBTITLE = re.compile(r"(:\s+)([a-z])(?=[a-z]*[\s,;.?!]|[a-z]*$)")
+_JOINER = re.compile(r"([-/–])")
 _SENTENCE_BREAK = re.compile(r"[:?!.]$|^[—–]$")
 _TITLE_STOP_WORDS = _STOP_WORDS | {"vs", "v", "per", "than", "about", "upon"}
 
@@ -36,30 +41,76 @@ def is_title_case(title: str) -> bool:
     return bool(content) and all(w[0].isupper() for w in content)
 
 
-def sentence_case(title: str) -> str:
+def sentence_case(title: str, *, evidence: str = "") -> str:
     """A title-case title in sentence case, as APA sets titles of works: the first word and
     the first word after a colon (or a question mark, an exclamation mark, a dash) keep their
-    capital; acronyms and words with capitals inside them are kept as they are; every other
-    word is lowercased. A title not in title case is returned as it is."""
-    if not is_title_case(title) and not title.isupper():
-        return title
+    capital; acronyms, words with capitals inside them and proper nouns (`proper_nouns`, helped
+    by `evidence`, the work's abstract) are kept as they are; every other word is lowercased.
+    A title not in title case is returned as it is."""
+    shouting = title.isupper()
+    if not is_title_case(title) and not shouting:
+        # Already in sentence case, but APA capitalises a subtitle's first word too.
+        return _SUBTITLE.sub(lambda m: m.group(1) + m.group(2).upper(), title)
+    names = names_for(evidence)
+    words = _WORD.findall(title)
+    spelt = _names_spelt(words, names)
     out: list[str] = []
     start = True
-    for match in _WORD.finditer(title):
-        word = match.group(0)
-        parts = word.split("-")
-        cased = []
-        for index, part in enumerate(parts):
-            if _keeps_case(part) and not title.isupper():
-                cased.append(part)
-                continue
-            lowered = part.lower()
-            if (start and index == 0) or lowered == "i":
-                lowered = _capitalise(lowered)
-            cased.append(lowered)
-        out.append("-".join(cased))
+    for index, word in enumerate(words):
+        if index in spelt:
+            out.append(spelt[index])
+        else:
+            # Each part of "long-term", "Platinum/Iridium" or "Church–Turing" on its own.
+            parts = _JOINER.split(word)
+            out.append(
+                "".join(
+                    part if i % 2 else _case_part(part, start and i == 0, shouting, names)
+                    for i, part in enumerate(parts)
+                )
+            )
         start = bool(_SENTENCE_BREAK.search(word))
     return " ".join(out)
+
+
+def _case_part(part: str, first: bool, shouting: bool, names: Names) -> str:
+    if _keeps_case(part) and not shouting:
+        return part
+    name = bare(part)
+    if name and names.is_name(name):
+        # Shouting titles spell names in capitals: write them as the dictionary does.
+        return part.replace(name, name.capitalize()) if shouting else part
+    lowered = part.lower()
+    if first or lowered == "i":
+        lowered = _capitalise(lowered)
+    return lowered
+
+
+def _names_spelt(words: list[str], names: Names) -> dict[int, str]:
+    """The title's words that are parts of a multi-word name, as the name is spelt, eponyms
+    joined by an en dash, and the words before a name that make a place name with it ("New
+    Zealand")."""
+    bares = [bare(word) for word in words]
+    spelt: dict[int, str] = {}
+    index = 0
+    while index < len(words):
+        phrase = names.phrase_at(bares, index)
+        if phrase:
+            for offset, name in enumerate(phrase):
+                at = index + offset
+                spelt[at] = words[at].replace(bares[at], name)
+            index += len(phrase)
+        else:
+            index += 1
+    for index, word in enumerate(words):
+        # An en dash joins names into an eponym (Church–Turing, Navier–Stokes): one part known
+        # for a name vouches for the others.
+        if "–" in word and any(names.is_name(bare(part)) for part in word.split("–")):
+            spelt.setdefault(index, word)
+    for index in range(len(words) - 2, -1, -1):
+        follows = index + 1 in spelt or names.is_name(bares[index + 1])
+        if bares[index].casefold() in NAME_PREFIXES and follows and bares[index][:1].isupper():
+            spelt.setdefault(index, words[index])
+    return spelt
 
 
 def _capitalise(word: str) -> str:
