@@ -150,7 +150,13 @@ class _Text(Text):  # type: ignore[misc]
 
     def case(self, text: Any, language: str | None = None) -> Any:
         """Title case as the specification defines it, stop words included ("The Effects of
-        Urban Heat", not "The Effects Of Urban Heat"); other cases as citeproc-py does them."""
+        Urban Heat", not "The Effects Of Urban Heat"); "capitalize-first" only for a first word
+        in lower case, as the specification says (citeproc-py printed "ArXiv:2503.23674");
+        other cases as citeproc-py does them."""
+        if self.get("text-case") == "capitalize-first":
+            first = str(text).split(maxsplit=1)[:1]
+            if first and not first[0].islower():
+                return text
         if self.get("text-case") != "title" or language != "en":
             return super().case(text, language)
         words = list(text.words())

@@ -84,8 +84,12 @@ class Record:
             item["author"] = [dict(a) for a in self.authors]
         if self.year:
             item["issued"] = {"date-parts": [[self.year]]}
+        # A preprint's "container" is the server that holds it, which CSL calls its publisher
+        # (as Zotero's preprints do): a container-title would read "In *arXiv*. arXiv." in APA.
+        preprint = self.csl_type == "article"
         for csl_key, value in (
-            ("container-title", self.container),
+            ("container-title", "" if preprint else self.container),
+            ("publisher", self.container if preprint else ""),
             ("volume", self.volume),
             ("issue", self.issue),
             ("page", self.pages),

@@ -184,6 +184,69 @@ def test_apa_does_not_quote_article_titles_and_sets_them_in_sentence_case():
     assert "“The Effects Of Urban Heat" in _entries("ieee")["heat"]
 
 
+def test_apa_keeps_the_capitals_of_names_in_a_title_its_abstract_or_the_word_list_know():
+    item = {
+        "id": "ahmedabad",
+        "type": "article-journal",
+        "title": "The Heat Vulnerability Index: Mortality In Ahmedabad And London",
+        "author": [{"family": "Patel", "given": "Asha"}],
+        "issued": {"date-parts": [[2019]]},
+        "container-title": "Journal of Urban Health",
+        "abstract": "We built the Heat Vulnerability Index for the wards of Ahmedabad.",
+    }
+    ((_, entry),) = Citer(style="apa7", items=[item]).references(["ahmedabad"])
+    assert (
+        "(2019). The heat vulnerability index: Mortality in Ahmedabad and London. "
+        "*Journal of Urban Health*." in entry
+    )
+    ((_, entry),) = Citer(style="apa7", items=[{**item, "abstract": ""}]).references(["ahmedabad"])
+    assert "The heat vulnerability index: Mortality in ahmedabad and London." in entry
+
+
+PREPRINT = {
+    "id": "turing",
+    "type": "article",
+    "title": "Large Language Models Pass the Turing Test",
+    "author": [
+        {"family": "Jones", "given": "Cameron R."},
+        {"family": "Bergen", "given": "Benjamin K."},
+    ],
+    "issued": {"date-parts": [[2025]]},
+    "publisher": "arXiv",
+    "number": "arXiv:2503.23674",
+    "DOI": "10.48550/arxiv.2503.23674",
+}
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        # As Zotero's APA prints an arXiv preprint: the title in italics, the number as arXiv
+        # writes it, the server once.
+        (
+            "apa7",
+            "Jones, C. R., & Bergen, B. K. (2025). *Large language models pass the Turing test* "
+            "(arXiv:2503.23674). arXiv. https://doi.org/10.48550/arxiv.2503.23674",
+        ),
+        # Cite Them Right: the server in italics where a journal would be, then [Preprint].
+        (
+            "harvard",
+            "Jones, C.R. and Bergen, B.K. (2025) ‘Large Language Models Pass the Turing Test’, "
+            "*arXiv* [Preprint]. Available at: https://doi.org/10.48550/arxiv.2503.23674.",
+        ),
+        (
+            "chicago_author_date",
+            "Jones, Cameron R., and Benjamin K. Bergen. 2025. “Large Language Models Pass the "
+            "Turing Test.” arXiv:2503.23674. Preprint, arXiv. "
+            "https://doi.org/10.48550/arxiv.2503.23674.",
+        ),
+    ],
+)
+def test_a_preprint_names_its_server_once_and_keeps_arxivs_spelling(style, expected):
+    ((_, entry),) = Citer(style=style, items=[PREPRINT]).references(["turing"])
+    assert entry == expected
+
+
 @pytest.mark.parametrize(
     ("style", "number"),
     [

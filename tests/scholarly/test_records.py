@@ -83,6 +83,19 @@ def test_a_preprint_is_cited_as_an_arxiv_preprint():
     )
     assert record.csl["publisher"] == "arXiv"
     assert record.csl["number"] == "arXiv:2202.12139"
+    assert "container-title" not in record.csl
+
+
+def test_a_preprints_server_is_its_publisher_not_a_container():
+    record = Record(
+        index="crossref",
+        index_id="10.1101/055319",
+        title="T",
+        csl_type="article",
+        container="openRxiv",
+    )
+    assert record.csl["publisher"] == "openRxiv"
+    assert "container-title" not in record.csl
 
 
 def test_a_record_survives_the_round_trip_through_a_dict():
