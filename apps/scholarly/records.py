@@ -17,6 +17,9 @@ ARXIV_DOI_PREFIX = "10.48550/arxiv."
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 # Tags that end a block of text become a space; inline ones (<scp>T</scp>reebase) vanish.
+# Wiley deposits "an<scp>R</scp>package": an inline word between two words with no spaces,
+# which stripping the tags would glue into "anRpackage".
+_GLUED_INLINE = re.compile(r"(?<=[a-z])<(scp|i|b|sc)>([A-Z0-9]+)</\1>(?=[a-z])")
 _BLOCK_TAG = re.compile(r"</?(?:jats:)?(?:p|title|sec|list|list-item|br|div)\b[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
@@ -142,7 +145,8 @@ def normalise_title(title: str) -> str:
 
 def strip_markup(text: str) -> str:
     """Inline markup indexes leave in titles and abstracts (`<scp>`, `<i>`, JATS) removed."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))).strip()
+    text = _GLUED_INLINE.sub(r" \2 ", _BLOCK_TAG.sub(" ", text))
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", text))).strip()
 
 
 def first_family(authors: tuple[CSLName, ...]) -> str:

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from apps.scholarly.records import Record, Verification, csl_name, normalise_doi, normalise_title
+from apps.scholarly.records import (
+    Record,
+    Verification,
+    csl_name,
+    normalise_doi,
+    normalise_title,
+    strip_markup,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +45,13 @@ def test_titles_compare_without_case_accents_markup_or_punctuation():
         "treebase — an r package"
     )
     assert normalise_title("Ramírez’s Café") == "ramirez s cafe"
+
+
+def test_an_inline_word_glued_between_two_words_gets_its_spaces_back():
+    # As Crossref has this Wiley title (tests/scholarly/fixtures/crossref_works_query_boettiger).
+    title = "<scp>T</scp>reebase: an<scp>R</scp>package for discovery"
+    assert strip_markup(title) == "Treebase: an R package for discovery"
+    assert strip_markup("an <i>R</i> package, <i>in vitro</i>") == "an R package, in vitro"
 
 
 def test_the_key_is_the_doi_when_there_is_one_whatever_the_index():
