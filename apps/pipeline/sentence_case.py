@@ -24,8 +24,13 @@ def _keeps_case(part: str) -> bool:
     if not letters:
         return True
     capitals = sum(c.isupper() for c in letters)
-    # An acronym (NASA, COVID, U.S.) or a word with capitals inside it (iPhone, McDonald).
-    return (capitals >= 2 and capitals == len(letters)) or any(c.isupper() for c in letters[1:])
+    # An acronym (NASA, COVID, U.S.), a word with capitals inside it (iPhone, McDonald), or
+    # capitals with digits (530B, H1N1, 3D).
+    return (
+        (capitals >= 2 and capitals == len(letters))
+        or any(c.isupper() for c in letters[1:])
+        or (capitals > 0 and any(c.isdigit() for c in part))
+    )
 
 
 def is_title_case(title: str) -> bool:

@@ -14,6 +14,10 @@ from apps.pipeline.sentence_case import is_title_case, sentence_case
         ("What Works? Evidence From The NHS", "What works? Evidence from the NHS"),
         ("Using iPhone Data In McDonald Studies", "Using iPhone data in McDonald studies"),
         ("THE EFFECTS OF HEAT", "The effects of heat"),
+        (
+            "Training The 530B Model With H1N1 Data",
+            "Training the 530B model with H1N1 data",
+        ),
         # Already in sentence case: its capitals are proper nouns, and stay.
         ("Climate change in England and Wales", "Climate change in England and Wales"),
         ("Heat", "Heat"),
