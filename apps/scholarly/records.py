@@ -20,6 +20,7 @@ _TAG = re.compile(r"<[^>]+>")
 # Wiley deposits "an<scp>R</scp>package": an inline word between two words with no spaces,
 # which stripping the tags would glue into "anRpackage".
 _GLUED_INLINE = re.compile(r"(?<=[a-z])<(scp|i|b|sc)>([A-Z0-9]+)</\1>(?=[a-z])")
+_TITLE_STOP = re.compile(r"(?<=[a-z0-9)\]])\.$")
 _BLOCK_TAG = re.compile(r"</?(?:jats:)?(?:p|title|sec|list|list-item|br|div)\b[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
@@ -82,7 +83,10 @@ class Record:
     @property
     def csl(self) -> dict[str, Any]:
         """Full CSL-JSON for citeproc: the same shape the library's BibTeX/CSL entries use."""
-        item: dict[str, Any] = {"id": self.key, "type": self.csl_type, "title": self.title}
+        # Styles put their own stop after a title: one the index kept ("Water Splitting.") would
+        # print as "Splitting.’," in Harvard. A stop after a capital ("U.S.") is an abbreviation's.
+        title = _TITLE_STOP.sub("", self.title)
+        item: dict[str, Any] = {"id": self.key, "type": self.csl_type, "title": title}
         if self.authors:
             item["author"] = [dict(a) for a in self.authors]
         if self.year:

@@ -100,6 +100,18 @@ def test_a_preprint_is_cited_as_an_arxiv_preprint():
     assert "container-title" not in record.csl
 
 
+@pytest.mark.parametrize(
+    ("title", "csl_title"),
+    [
+        ("Turing-Type Catalysts for Water Splitting.", "Turing-Type Catalysts for Water Splitting"),
+        ("Heat in the U.S.", "Heat in the U.S."),
+        ("Does shade help?", "Does shade help?"),
+    ],
+)
+def test_a_title_is_given_to_the_styles_without_a_final_stop(title, csl_title):
+    assert Record(index="crossref", index_id="1", title=title).csl["title"] == csl_title
+
+
 def test_a_preprints_server_is_its_publisher_not_a_container():
     record = Record(
         index="crossref",
