@@ -102,8 +102,11 @@ def _citation(use: Use) -> Any:
 
 
 def _for_style(style: str, item: dict[str, Any]) -> dict[str, Any]:
-    """The item as the style needs its data: APA sets the titles of works in sentence case,
-    and CSL leaves that to the data (journal names keep their capitals). The work's abstract
+    """The item as the style needs its data. CSL leaves a title's case to the data (the styles
+    print it as stored, and the specification deprecates `text-case="sentence"`), so the
+    styles that set titles in sentence case get them so here: APA and Cite Them Right every
+    title of a work (journal names keep their capitals), IEEE the titles it quotes (an
+    article's, a chapter's, a report's; a book's stays in title case). The work's abstract
     tells which of a title's words are names its authors capitalise."""
     if style == CitationStyle.HARVARD and item.get("type") == "article":
         # Cite Them Right names a preprint's server where a journal would be, then
@@ -113,20 +116,31 @@ def _for_style(style: str, item: dict[str, Any]) -> dict[str, Any]:
         server = item.pop("publisher", None)
         if server and not item.get("container-title"):
             item["container-title"] = server
-    if style != CitationStyle.APA7:
+    variables = _sentence_cased(style, str(item.get("type", "")))
+    if not variables:
         return item
     item = dict(item)
     abstract = item.get("abstract")
     evidence = abstract if isinstance(abstract, str) else ""
-    variables = ["title", "title-short"]
-    if item.get("type") in BOOK_PART_TYPES:
-        variables.append("container-title")
     for variable in variables:
         if isinstance(item.get(variable), str):
             item[variable] = sentence_case(item[variable], evidence=evidence)
     return item
 
 
+def _sentence_cased(style: str, kind: str) -> tuple[str, ...]:
+    """Which of an item's titles the style sets in sentence case."""
+    if style in (CitationStyle.APA7, CitationStyle.HARVARD):
+        book_part = kind in BOOK_PART_TYPES
+        return (
+            ("title", "title-short", "container-title") if book_part else ("title", "title-short")
+        )
+    if style == CitationStyle.IEEE and kind not in BOOK_TYPES:
+        return ("title", "title-short")
+    return ()
+
+
+BOOK_TYPES = frozenset({"book", "classic"})
 BOOK_PART_TYPES = frozenset({"chapter", "entry", "entry-dictionary", "entry-encyclopedia"})
 _SUFFIXES = "abcdefghijklmnopqrstuvwxyz"
 

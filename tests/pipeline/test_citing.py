@@ -164,9 +164,10 @@ def test_initialising_styles_initialise_each_part_of_a_hyphenated_given_name(sty
     [
         ("mla9", "“The Effects of Urban Heat: A NASA Study of Cities.” *Journal"),
         ("chicago_author_date", "“The Effects of Urban Heat: A NASA Study of Cities.” *Journal"),
-        ("ieee", "“The Effects Of Urban Heat: A NASA Study Of Cities,” *Journal"),
+        # IEEE and Cite Them Right set an article's title in sentence case.
+        ("ieee", "“The effects of urban heat: A NASA study of cities,” *Journal"),
         # Cite Them Right is British: single quotation marks, punctuation outside them.
-        ("harvard", "‘The Effects Of Urban Heat: A NASA Study Of Cities’, *Journal"),
+        ("harvard", "‘The effects of urban heat: A NASA study of cities’, *Journal"),
     ],
 )
 def test_american_styles_put_periods_and_commas_inside_closing_quotes(style, quoted):
@@ -180,8 +181,8 @@ def test_apa_does_not_quote_article_titles_and_sets_them_in_sentence_case():
         in (entries["heat"])
     )
     assert "(2020a). Shade and health. *Journal" in entries["shade"]
-    # Other styles print the title as stored or in their own title case.
-    assert "“The Effects Of Urban Heat" in _entries("ieee")["heat"]
+    # MLA and Chicago set it in their own title case.
+    assert "“The Effects of Urban Heat" in _entries("mla9")["heat"]
 
 
 def test_apa_keeps_the_capitals_of_names_in_a_title_its_abstract_or_the_word_list_know():
@@ -201,6 +202,31 @@ def test_apa_keeps_the_capitals_of_names_in_a_title_its_abstract_or_the_word_lis
     )
     ((_, entry),) = Citer(style="apa7", items=[{**item, "abstract": ""}]).references(["ahmedabad"])
     assert "The heat vulnerability index: Mortality in ahmedabad and London." in entry
+
+
+BOOK = {
+    "id": "book",
+    "type": "book",
+    "title": "Cooling Cities In India",
+    "author": [{"family": "Rao", "given": "Meera"}],
+    "issued": {"date-parts": [[2018]]},
+    "publisher": "Routledge",
+}
+
+
+@pytest.mark.parametrize(
+    ("style", "title"),
+    [
+        ("apa7", "*Cooling cities in India*"),
+        ("harvard", "*Cooling cities in India*"),
+        # IEEE quotes an article's title in sentence case; a book's stays in title case.
+        ("ieee", "*Cooling Cities In India*"),
+        ("chicago_author_date", "*Cooling Cities in India*"),
+    ],
+)
+def test_a_books_title_is_cased_as_each_style_sets_books(style, title):
+    ((_, entry),) = Citer(style=style, items=[BOOK]).references(["book"])
+    assert title in entry
 
 
 PREPRINT = {
@@ -231,7 +257,7 @@ PREPRINT = {
         # Cite Them Right: the server in italics where a journal would be, then [Preprint].
         (
             "harvard",
-            "Jones, C.R. and Bergen, B.K. (2025) ‘Large Language Models Pass the Turing Test’, "
+            "Jones, C.R. and Bergen, B.K. (2025) ‘Large language models pass the Turing test’, "
             "*arXiv* [Preprint]. Available at: https://doi.org/10.48550/arxiv.2503.23674.",
         ),
         (
