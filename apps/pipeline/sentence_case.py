@@ -15,6 +15,7 @@ _WORD = re.compile(r"\S+")
 # A subtitle starting in lower case, and only a lowercase word ("Treebase: anRpackage" stays).
 _SUBTITLE = re.compile(r"(:\s+)([a-z])(?=[a-z]*[\s,;.?!]|[a-z]*$)")
 _JOINER = re.compile(r"([-/–])")
+_NAME_PART = re.compile(r"[^\W\d_]+")
 _SENTENCE_BREAK = re.compile(r"[:?!.]$|^[—–]$")
 _TITLE_STOP_WORDS = _STOP_WORDS | {"vs", "v", "per", "than", "about", "upon"}
 
@@ -51,7 +52,8 @@ def sentence_case(title: str, *, evidence: str = "") -> str:
     the first word after a colon (or a question mark, an exclamation mark, a dash) keep their
     capital; acronyms, words with capitals inside them and proper nouns (`proper_nouns`, helped
     by `evidence`, the work's abstract) are kept as they are; every other word is lowercased.
-    A title not in title case is returned as it is."""
+    A title not in title case keeps its capitals and gets the capital of its subtitle's first
+    word."""
     shouting = title.isupper()
     if not is_title_case(title) and not shouting:
         # Already in sentence case, but APA capitalises a subtitle's first word too.
@@ -110,12 +112,17 @@ def _names_spelt(words: list[str], names: Names) -> dict[int, str]:
         # An en dash joins names into an eponym (Church–Turing, Navier–Stokes): one part known
         # for a name vouches for the others.
         if "–" in word and any(names.is_name(bare(part)) for part in word.split("–")):
-            spelt.setdefault(index, word)
+            spelt.setdefault(index, _as_name(word))
     for index in range(len(words) - 2, -1, -1):
         follows = index + 1 in spelt or names.is_name(bares[index + 1])
         if bares[index].casefold() in NAME_PREFIXES and follows and bares[index][:1].isupper():
-            spelt.setdefault(index, words[index])
+            spelt.setdefault(index, _as_name(words[index]))
     return spelt
+
+
+def _as_name(word: str) -> str:
+    """A word kept for a name, as a name is written: "SOUTH" in a title in capitals is "South"."""
+    return _NAME_PART.sub(lambda m: m.group(0).capitalize(), word) if word.isupper() else word
 
 
 def _capitalise(word: str) -> str:

@@ -51,6 +51,10 @@ def test_title_case_is_told_from_sentence_case_by_its_content_words():
         ("A New Approach To The South Of Heat", "A new approach to the south of heat"),
         # A title in capitals: names spelt as names, the rest lowercased.
         ("HEAT MORTALITY IN LONDON AND CHINA", "Heat mortality in London and China"),
+        (
+            "HEAT IN SOUTH LONDON AND THE CHURCH–TURING THESIS",
+            "Heat in South London and the Church–Turing thesis",
+        ),
         ("Marking Against The Mark Scheme", "Marking against the mark scheme"),
     ],
 )
