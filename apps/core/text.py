@@ -191,9 +191,13 @@ def word_count(text: str) -> int:
 
 def keywords(text: str, *, limit: int = 6) -> list[str]:
     """The prompt's key phrases: runs of up to three content words between stopwords and
-    punctuation ("artificial intelligence"), most frequent first, ties in order of appearance."""
+    punctuation ("artificial intelligence"), most frequent first, ties in order of appearance.
+    Lower case, but for the words the writer capitalised: a name in mid-sentence ("United
+    Kingdom") or an acronym ("NHS"), as the writer spelt it."""
+    body = _INSTRUCTION.sub("", text.strip())
+    spelt = _capitalised(body)
     phrases: list[str] = []
-    for clause in _CLAUSE.split(_INSTRUCTION.sub("", text.strip())):
+    for clause in _CLAUSE.split(body):
         run: list[str] = []
         for token in [*_WORD.findall(clause), ""]:
             word = token.lower().strip("'’-")
@@ -205,7 +209,25 @@ def keywords(text: str, *, limit: int = 6) -> list[str]:
                 run = run[3:]
     counts = Counter(phrases)
     ranked = sorted(counts, key=lambda p: (-counts[p], phrases.index(p)))[:limit]
-    return sorted(ranked, key=phrases.index)
+    return [" ".join(spelt.get(w, w) for w in p.split()) for p in sorted(ranked, key=phrases.index)]
+
+
+# After these a writer may capitalise any word.
+_SENTENCE_END = re.compile(r"[.!?:;]$")
+
+
+def _capitalised(text: str) -> dict[str, str]:
+    """The words `text` capitalises where a sentence does not start, or writes as acronyms,
+    by their lower case."""
+    spelt: dict[str, str] = {}
+    starts = True
+    for token in text.split():
+        word = token.strip("\"'“”‘’()[]{},;:.!?-")
+        acronym = len(word) > 1 and word.isupper()
+        if word[:1].isupper() and (acronym or not starts):
+            spelt.setdefault(word.lower(), word)
+        starts = bool(_SENTENCE_END.search(token))
+    return spelt
 
 
 def topic_phrase(prompt: str, *, limit: int = 160) -> str:

@@ -43,6 +43,22 @@ def test_keywords_are_phrases_between_stopwords_and_punctuation():
     ]
 
 
+def test_keywords_keep_the_capitals_the_writer_gave_names_and_acronyms():
+    prompt = (
+        "Climate adaptation in the United Kingdom. How should NHS hospitals in London adapt? "
+        "Focus: Heatwaves and flooding."
+    )
+    # "Climate", "How" and "Heatwaves" only start a sentence or follow a colon.
+    assert keywords(prompt) == [
+        "climate adaptation",
+        "United Kingdom",
+        "NHS hospitals",
+        "London adapt",
+        "heatwaves",
+        "flooding",
+    ]
+
+
 @pytest.mark.parametrize(
     ("prompt", "title"),
     [
