@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
@@ -212,21 +212,31 @@ def keywords(text: str, *, limit: int = 6) -> list[str]:
     return [" ".join(spelt.get(w, w) for w in p.split()) for p in sorted(ranked, key=phrases.index)]
 
 
-# After these a writer may capitalise any word.
-_SENTENCE_END = re.compile(r"[.!?:;]$")
+# A word, or a mark after which a writer may capitalise any word.
+_SENTENCE_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|[.!?:;]")
+
+
+def sentence_words(text: str) -> Iterator[tuple[str, bool]]:
+    """The words of `text`, each with whether a sentence starts with it (or it follows a
+    colon or a semicolon): there a capital says nothing about the word."""
+    starts = True
+    for token in _SENTENCE_TOKEN.findall(text):
+        if not token[0].isalpha():
+            starts = True
+            continue
+        yield token, starts
+        starts = False
 
 
 def _capitalised(text: str) -> dict[str, str]:
     """The words `text` capitalises where a sentence does not start, or writes as acronyms,
     by their lower case."""
     spelt: dict[str, str] = {}
-    starts = True
-    for token in text.split():
-        word = token.strip("\"'“”‘’()[]{},;:.!?-")
+    for token, starts in sentence_words(text):
+        word = token.strip("'’-")
         acronym = len(word) > 1 and word.isupper()
         if word[:1].isupper() and (acronym or not starts):
             spelt.setdefault(word.lower(), word)
-        starts = bool(_SENTENCE_END.search(token))
     return spelt
 
 

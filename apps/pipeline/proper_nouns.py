@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pycountry
 
+from apps.core.text import sentence_words
+
 WORDLIST = Path("/usr/share/dict/british-english")
 
 # Names whose words are ordinary words on their own, so neither the dictionary nor the prefix
@@ -84,7 +86,6 @@ NAME_PREFIXES = frozenset(
 
 _EDGE = "\"'“”‘’()[]{},;:.!?"
 _POSSESSIVE = re.compile(r"['’]s$")
-_EVIDENCE_WORD = re.compile(r"[A-Za-z][\w'’-]*|[.!?:;]")
 
 
 def bare(word: str) -> str:
@@ -150,17 +151,12 @@ def evidence_names(text: str) -> set[str]:
     """Words the text capitalises in mid-sentence and never writes in lower case."""
     capitalised: set[str] = set()
     lowered: set[str] = set()
-    start = True
-    for token in _EVIDENCE_WORD.findall(text):
+    for token, starts in sentence_words(text):
         word = bare(token)
-        if not word or not word[0].isalpha():
-            start = True  # a full stop, a colon: the next word starts a sentence or a heading
-            continue
-        if word[0].isupper() and not start:
+        if word[:1].isupper() and not starts:
             capitalised.add(word)
-        elif word[0].islower():
+        elif word[:1].islower():
             lowered.add(word)
-        start = False
     return {word for word in capitalised if word.lower() not in lowered}
 
 
@@ -172,6 +168,9 @@ def _known() -> Names:
     return Names(words=frozenset(words), phrases=phrases)
 
 
+# A work's titles (title, short title, a chapter's book) and each Citer made for a run ask
+# with the same abstract: it is read once.
+@lru_cache(maxsize=256)
 def names_for(evidence: str = "") -> Names:
     """What is known of proper nouns in general, and from the work's own text (`evidence`).
     The text is trusted only for words the dictionary does not have in lower case (a place, a
