@@ -17,11 +17,12 @@ ARXIV_DOI_PREFIX = "10.48550/arxiv."
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 # Tags that end a block of text become a space; inline ones (<scp>T</scp>reebase) vanish.
+_BLOCK_TAG = re.compile(r"</?(?:jats:)?(?:p|title|sec|list|list-item|br|div)\b[^>]*>", re.I)
 # Wiley deposits "an<scp>R</scp>package": an inline word between two words with no spaces,
 # which stripping the tags would glue into "anRpackage".
 _GLUED_INLINE = re.compile(r"(?<=[a-z])<(scp|i|b|sc)>([A-Z0-9]+)</\1>(?=[a-z])")
+# A title's final full stop, but not an abbreviation's ("U.S.").
 _TITLE_STOP = re.compile(r"(?<=[a-z0-9)\]])\.$")
-_BLOCK_TAG = re.compile(r"</?(?:jats:)?(?:p|title|sec|list|list-item|br|div)\b[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]")
 # Lower-case words that belong to a family name ("Ludwig van Beethoven", "Vicente de la Cruz").
