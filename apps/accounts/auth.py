@@ -64,17 +64,25 @@ def _locked_out(request: HttpRequest) -> AuthFailure:
     )
 
 
-def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
-    """The user, and whether they came by token (token requests need no CSRF token). A wrong
-    token counts as a failed login for the address it came from (apps/accounts/throttling.py)."""
-    secret = bearer_secret(request)
-    if secret is not None:
+def _token_user(request: HttpRequest, secret: str) -> User:
+    """The token's user. A wrong token counts as a failed login for its address, and a locked
+    address is told so; a valid token is accepted from a locked address: the lock is there to
+    stop guessing, and one guesser on a shared address (a campus network) must not lock every
+    writer behind it out of the API."""
+    user = api_token_authenticate(secret=secret)
+    if user is None:
         if not throttling.token_allowed(request):
             raise _locked_out(request)
-        user = api_token_authenticate(secret=secret)
-        if user is None:
-            throttling.token_failed(request)
-            raise _bad_token()
+        throttling.token_failed(request)
+        raise _bad_token()
+    return user
+
+
+def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
+    """The user, and whether they came by token (token requests need no CSRF token)."""
+    secret = bearer_secret(request)
+    if secret is not None:
+        user = _token_user(request, secret)
         logcontext.bind(user_id=user.pk)
         return user, True
     if isinstance(request.user, User) and request.user.is_active:
@@ -85,10 +93,10 @@ def authenticate_request(request: HttpRequest) -> tuple[User, bool]:
 async def aauthenticate_request(request: HttpRequest) -> User:
     secret = bearer_secret(request)
     if secret is not None:
-        if not await throttling.atoken_allowed(request):
-            raise _locked_out(request)
         user = await api_token_aauthenticate(secret=secret)
         if user is None:
+            if not await throttling.atoken_allowed(request):
+                raise _locked_out(request)
             await throttling.atoken_failed(request)
             raise _bad_token()
         logcontext.bind(user_id=user.pk)
@@ -114,13 +122,7 @@ def authenticate_stream(request: HttpRequest) -> User:
     session and auth middlewares would. Synchronous, for one trip to a worker thread."""
     secret = bearer_secret(request)
     if secret is not None:
-        if not throttling.token_allowed(request):
-            raise _locked_out(request)
-        user = api_token_authenticate(secret=secret)
-        if user is None:
-            throttling.token_failed(request)
-            raise _bad_token()
-        return user
+        return _token_user(request, secret)
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if session_key and (user := session_user(session_key)) is not None:
         return user

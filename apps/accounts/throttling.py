@@ -3,7 +3,8 @@ backend and middleware) and for API tokens (here: the token is a password too).
 
 After settings.AXES_FAILURE_LIMIT failures from one username or one address, that username or
 address is refused until AXES_COOLOFF_TIME has passed; a success resets the count. Staff unlock
-in the admin: delete the lock's *Access attempt*, or use *Unlock login* on the user.
+in the admin: delete the lock's *Access attempt*, or use *Unlock login* on the user. A valid
+token is accepted from a locked address (apps/accounts/auth.py says why).
 """
 
 from __future__ import annotations
