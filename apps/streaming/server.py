@@ -28,6 +28,7 @@ from django.http import HttpRequest
 from django.http.cookie import parse_cookie
 
 from apps.core import metrics
+from apps.core.deferred import Held, holding, run_held
 from apps.streaming import selectors
 from apps.streaming.delivery import (
     LOG_BATCH,
@@ -223,18 +224,61 @@ class StreamApp:
     ) -> None:
         start: dict[str, Any] = {}
         body = bytearray()
+        answered = asyncio.Event()
 
         async def keep(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
             elif message["type"] == "http.response.body":
                 body.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    answered.set()
 
-        await self._fallback(scope, receive, keep)
-        started = submit.run_of(start.get("status", 500), bytes(body)) if start else None
+        # What the view defers (the run's news, its task) waits until the first event is out:
+        # see apps.core.deferred. It runs whatever becomes of the answer.
+        with holding() as held:
+            # Django's handler goes on after the answer's last byte (closing the response sends
+            # request_finished, a trip to a thread): the stream does not wait for that.
+            handling: asyncio.Future[None] = asyncio.ensure_future(
+                self._fallback(scope, receive, keep)
+            )
+            answer: asyncio.Future[Any] = asyncio.ensure_future(answered.wait())
+            try:
+                await asyncio.wait([handling, answer], return_when=asyncio.FIRST_COMPLETED)
+                if not answered.is_set():
+                    await handling  # it ended without an answer: its error is raised here
+
+                async def receive_after_django() -> MutableMapping[str, Any]:
+                    # Until it ends, Django's handler is listening for the disconnect: one
+                    # message goes to one listener, so the stream's listens after it.
+                    await asyncio.wait([handling])
+                    return await receive()
+
+                await self._answer_submit(
+                    submit, start, bytes(body), receive_after_django, send, held
+                )
+            finally:
+                answer.cancel()
+                run_held(held)
+                await asyncio.wait([handling])
+                if answered.is_set() and not handling.cancelled() and handling.exception():
+                    logger.error("event=submit_handler_failed", exc_info=handling.exception())
+
+    async def _answer_submit(
+        self,
+        submit: SubmitRoute,
+        start: dict[str, Any],
+        body: bytes,
+        receive: Receive,
+        send: Send,
+        held: Held,
+    ) -> None:
+        if not start:
+            return  # the client left before Django answered (it read no body)
+        started = submit.run_of(start.get("status", 500), body)
         if started is None:
             await send(start)
-            await send({"type": "http.response.body", "body": bytes(body)})
+            await send({"type": "http.response.body", "body": body})
             return
         fmt = submit.make_format(started.run_id, started.conversation_id)
         # The run was made by this request, for its caller: no one else's to check. What it has
@@ -250,7 +294,7 @@ class StreamApp:
             make_format=lambda: fmt,
         )
         await self._stream(
-            plan, None, Connection(run_id=started.run_id), receive, send, bytes(lead)
+            plan, None, Connection(run_id=started.run_id), receive, send, bytes(lead), held
         )
 
     async def _stream(
@@ -261,10 +305,11 @@ class StreamApp:
         receive: Receive,
         send: Send,
         lead: bytes = b"",
+        after_lead: Held | None = None,
     ) -> None:
         """Write the stream. `connection` is attached to the hub and `backlog` read already;
         or, with `backlog` None, the head and `lead` (events up to `plan.after_seq`) are
-        written first and the stream attaches and reads the log after them."""
+        written first, then `after_lead` is run, and the stream attaches and reads the log."""
         hub = get_hub()
         ensure_ticker(hub, interval=self._heartbeat)
         fmt = plan.make_format()
@@ -276,6 +321,8 @@ class StreamApp:
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             head = fmt.opened() + lead
             await send({"type": "http.response.body", "body": head, "more_body": True})
+            if after_lead is not None:
+                run_held(after_lead)
             if backlog is None:
                 await hub.attach(plan.run_id, connection)
                 attached = True

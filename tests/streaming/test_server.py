@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.accounts.services import api_token_create
 from apps.conversations import streams as html_streams
 from apps.conversations.models import Message, Run
+from apps.core.deferred import after_answer
 from apps.streaming.events import run_group
 from apps.streaming.models import RunEvent
 from handywriterz.asgi import streams as product_streams
@@ -425,3 +426,85 @@ async def test_a_submit_answered_with_the_stream_writes_its_events_then_follows_
     assert [e["seq"] for e in exchange.events()] == [1, 2, 3, 4]
     assert exchange.events()[0] == queued
     assert exchange.ended
+
+
+def _submit_app(django) -> Any:
+    from apps.api.streams import submitted_run
+    from apps.streaming.renderers import JSON_FORMAT
+    from apps.streaming.server import SubmitRoute
+
+    return type(product_streams)(
+        routes=product_streams._routes,
+        fallback=django,
+        heartbeat_seconds=HEARTBEAT,
+        submit=SubmitRoute("/api/chat", submitted_run, lambda r, c: JSON_FORMAT),
+    )
+
+
+SUBMIT_SCOPE = {
+    "type": "http",
+    "method": "POST",
+    "path": "/api/chat",
+    "query_string": b"",
+    "headers": [(b"accept", b"text/event-stream")],
+}
+
+
+async def test_a_submit_sends_what_the_view_deferred_only_once_its_first_event_is_written(owner):
+    """The run's news and its task (apps.core.deferred) wait for the first event, and Django
+    closing its response (request_finished, after the answer) does not hold the stream up."""
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.QUEUED)
+    queued = await _store(run, 1, "queued", {"message": "Queued: waiting for a worker"})
+    exchange = Exchange()
+    seen_when_sent: list[list[int]] = []
+    closing = asyncio.Event()
+
+    def view() -> bytes:  # the view's thread: on commit it defers the news and the task
+        after_answer(lambda: seen_when_sent.append([e["seq"] for e in exchange.events()]))
+        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
+        return json.dumps({**answer, "success": True, "events": [queued]}).encode()
+
+    async def django(scope, receive, send) -> None:
+        body = await sync_to_async(view, thread_sensitive=False)()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+        await closing.wait()  # Django's handler closing the response, after the answer
+
+    task = asyncio.create_task(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send))
+    await exchange.until(lambda: [e["seq"] for e in exchange.events()] == [1])
+    assert seen_when_sent == [[1]]  # sent after the first event was written, not before
+    closing.set()
+    await _publish(run, 2, "done", DONE)
+    await asyncio.wait_for(task, 5)
+    assert [e["seq"] for e in exchange.events()] == [1, 2]
+    assert seen_when_sent == [[1]]  # once
+
+
+async def test_a_submit_answered_without_a_stream_still_sends_what_the_view_deferred():
+    ran: list[str] = []
+
+    async def django(scope, receive, send) -> None:
+        # A view that deferred work and then answered with an error (no run to stream).
+        await sync_to_async(lambda: after_answer(lambda: ran.append("sent")))()
+        body = b'{"success": false, "error_code": "validation_error", "error_message": "x"}'
+        await send({"type": "http.response.start", "status": 400, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    exchange = Exchange()
+    await asyncio.wait_for(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send), 5)
+    assert exchange.status == 400
+    assert json.loads(exchange.body)["error_code"] == "validation_error"
+    assert ran == ["sent"]
+
+
+async def test_a_submit_whose_handler_fails_still_sends_what_the_view_deferred():
+    ran: list[str] = []
+
+    async def django(scope, receive, send) -> None:
+        await sync_to_async(lambda: after_answer(lambda: ran.append("sent")))()
+        raise RuntimeError("the handler broke before answering")
+
+    exchange = Exchange()
+    with pytest.raises(RuntimeError, match="handler broke"):
+        await _submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send)
+    assert ran == ["sent"]

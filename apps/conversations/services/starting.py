@@ -19,6 +19,7 @@ from apps.conversations.budget import ensure_within_budget
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
 from apps.core import logcontext, metrics
+from apps.core.deferred import after_answer
 from apps.core.text import short_title
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
@@ -157,8 +158,10 @@ def _start(
     queued, announce = queued_event_store(run_id=run.id, conversation_id=conversation.id)
 
     def committed() -> None:
-        announce()
-        _enqueue_soon(run.id)
+        # A stream answering this POST writes `queued` first (apps.streaming.server), and only
+        # then are the news sent and the worker set going; any other answer, at once.
+        after_answer(announce)
+        after_answer(lambda: _enqueue_soon(run.id))
 
     transaction.on_commit(committed)
     return run, queued

@@ -6,6 +6,7 @@ import pytest
 
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.services import starting
+from apps.core.deferred import holding, run_held
 from apps.streaming import publisher
 from apps.streaming.events import run_group, validate_event
 from apps.streaming.models import RunEvent
@@ -62,6 +63,30 @@ def test_run_submit_stores_queued_as_seq_1_and_sends_it_only_after_commit(
     event = sent[0][1]["event"]
     assert validate_event(event)["type"] == "queued"
     assert (event["seq"], event["run_id"]) == (1, str(run.id))
+
+
+def test_a_server_holding_deferred_work_gets_the_news_and_the_task_only_when_it_lets_them_go(
+    user, django_capture_on_commit_callbacks, monkeypatch
+):
+    """As the stream server answering `POST /api/chat` with the run's stream does: the news and
+    the task go once its first event is written (apps.core.deferred)."""
+    sent: list[str] = []
+    monkeypatch.setattr(starting, "_enqueue_soon", lambda run_id: sent.append("task"))
+
+    class Recorder:
+        def send(self, group: str, message: dict) -> None:
+            sent.append(message["event"]["type"])
+
+        def drain(self, timeout: float = 5.0) -> bool:
+            return True
+
+    monkeypatch.setattr(publisher, "get_bridge", Recorder)
+    with holding() as held:
+        with django_capture_on_commit_callbacks(execute=True):
+            starting.run_submit(user=user, request=REQUEST, conversation=None)
+        assert sent == []  # committed, and held
+    run_held(held)
+    assert sent == ["queued", "task"]
 
 
 def test_long_prompt_gives_a_short_title(user, django_capture_on_commit_callbacks):
