@@ -87,3 +87,23 @@ async def test_requests_reuse_the_threads_django_runs_their_signals_in(monkeypat
 async def test_only_http_is_handled():
     with pytest.raises(ValueError, match="websocket"):
         await OneTripHandler()({"type": "websocket"}, None, None)
+
+
+def test_the_web_process_imports_its_views_at_start_and_freezes_what_start_up_made():
+    """Not on the first request (1.5 s of imports), and not walked by every full collection
+    (tens of milliseconds each, with every stream of the process waiting)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys; import handywriterz.asgi; "
+        "print(gc.get_freeze_count(), 'apps.exports.views' in sys.modules)"
+    )
+    # The test settings, as pytest-django set them for this process.
+    answer = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=os.environ, check=True
+    )
+    frozen, views = answer.stdout.split()
+    assert int(frozen) > 50_000
+    assert views == "True"
