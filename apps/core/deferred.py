@@ -22,7 +22,14 @@ from contextlib import contextmanager
 
 logger = logging.getLogger(__name__)
 
-Held = list[tuple[contextvars.Context, Callable[[], None]]]
+
+class Held:
+    """What a server holds for one answer; once released, nothing more is held."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[contextvars.Context, Callable[[], None]]] = []
+        self.released = False
+
 
 _held: contextvars.ContextVar[Held | None] = contextvars.ContextVar(
     "handywriterz_after_answer", default=None
@@ -33,18 +40,18 @@ def after_answer(callback: Callable[[], None]) -> None:
     """Run `callback` now, or once the answer's first bytes are written if the server answering
     this request is holding such work."""
     held = _held.get()
-    if held is None:
+    if held is None or held.released:
         callback()
     else:
-        held.append((contextvars.copy_context(), callback))
+        held.items.append((contextvars.copy_context(), callback))
 
 
 @contextmanager
 def holding() -> Iterator[Held]:
     """Hold what the code run inside (and the threads it calls through sync_to_async, which
-    share the list through the copied context) defers with `after_answer`; the caller runs it
+    share the holder through the copied context) defers with `after_answer`; the caller runs it
     with `run_held`, and must, whatever happens to the answer."""
-    held: Held = []
+    held = Held()
     token = _held.set(held)
     try:
         yield held
@@ -53,10 +60,11 @@ def holding() -> Iterator[Held]:
 
 
 def run_held(held: Held) -> None:
-    """Run and forget what was held (a second call runs nothing). One failing does not stop the
-    rest: each is logged."""
-    while held:
-        context, callback = held.pop(0)
+    """Run what was held, and from now on let `after_answer` run at once (a second call runs
+    nothing). One failing does not stop the rest: each is logged."""
+    held.released = True
+    while held.items:
+        context, callback = held.items.pop(0)
         try:
             context.run(callback)
         except Exception:

@@ -27,6 +27,14 @@ def test_held_work_waits_for_run_held_and_runs_once_in_the_context_it_was_deferr
     assert ran == ["outside", "req-7"]
 
 
+def test_once_released_a_holder_lets_later_work_run_at_once():
+    ran: list[str] = []
+    with holding() as held:
+        run_held(held)  # the answer's first bytes are out
+        after_answer(lambda: ran.append("later"))
+        assert ran == ["later"]
+
+
 async def test_work_deferred_in_a_views_thread_is_held_by_the_server_in_the_event_loop():
     ran: list[str] = []
 
