@@ -15,11 +15,14 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.services import api_token_create
+from apps.api.streams import submitted_run
 from apps.conversations import streams as html_streams
 from apps.conversations.models import Message, Run
 from apps.core.deferred import after_answer
 from apps.streaming.events import run_group
 from apps.streaming.models import RunEvent
+from apps.streaming.renderers import JSON_FORMAT
+from apps.streaming.server import SubmitRoute
 from handywriterz.asgi import streams as product_streams
 from tests.factories import MessageFactory, RunFactory, UserFactory
 from tests.live import agroup_size
@@ -381,58 +384,7 @@ async def test_draft_text_held_back_by_the_render_interval_arrives_with_a_heartb
     await asyncio.wait_for(task, 5)
 
 
-async def test_a_submit_answered_with_the_stream_writes_its_events_then_follows_the_log(owner):
-    """POST with Accept: text/event-stream: the answer's events (the stored `queued`) go out
-    before the stream subscribes; what was published before it did (seq 2, never seen live
-    here) comes from the log; what comes after, live; each exactly once, in order."""
-    from apps.api.streams import submitted_run
-    from apps.streaming.renderers import JSON_FORMAT
-    from apps.streaming.server import SubmitRoute
-
-    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.QUEUED)
-    queued = await _store(run, 1, "queued", {"message": "Queued: waiting for a worker"})
-
-    async def django(scope, receive, send) -> None:
-        # The view's part: the run made, its first event stored, and a worker already quick
-        # enough to have published the next one before the stream subscribes.
-        await _publish(run, 2, "routing", ROUTING)
-        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
-        body = json.dumps({**answer, "success": True, "events": [queued]}).encode()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": body})
-
-    app = type(product_streams)(
-        routes=product_streams._routes,
-        fallback=django,
-        heartbeat_seconds=HEARTBEAT,
-        submit=SubmitRoute("/api/chat", submitted_run, lambda r, c: JSON_FORMAT),
-    )
-    exchange = Exchange()
-    scope = {
-        "type": "http",
-        "method": "POST",
-        "path": "/api/chat",
-        "query_string": b"",
-        "headers": [(b"accept", b"text/event-stream")],
-    }
-    task = asyncio.create_task(app(scope, exchange.receive, exchange.send))
-    await exchange.until(lambda: [e["seq"] for e in exchange.events()] == [1, 2])
-    assert await agroup_size(run.id) == 1  # subscribed, after the first event went out
-    await _publish(run, 3, "content", _content("Live."))
-    await _publish(run, 4, "done", DONE)
-    await asyncio.wait_for(task, 5)
-    assert exchange.status == 200
-    assert exchange.headers[b"x-trace-id"] == str(run.id).encode()
-    assert [e["seq"] for e in exchange.events()] == [1, 2, 3, 4]
-    assert exchange.events()[0] == queued
-    assert exchange.ended
-
-
 def _submit_app(django) -> Any:
-    from apps.api.streams import submitted_run
-    from apps.streaming.renderers import JSON_FORMAT
-    from apps.streaming.server import SubmitRoute
-
     return type(product_streams)(
         routes=product_streams._routes,
         fallback=django,
@@ -448,6 +400,36 @@ SUBMIT_SCOPE = {
     "query_string": b"",
     "headers": [(b"accept", b"text/event-stream")],
 }
+
+
+async def test_a_submit_answered_with_the_stream_writes_its_events_then_follows_the_log(owner):
+    """POST with Accept: text/event-stream: the answer's events (the stored `queued`) go out
+    before the stream subscribes; what was published before it did (seq 2, never seen live
+    here) comes from the log; what comes after, live; each exactly once, in order."""
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.QUEUED)
+    queued = await _store(run, 1, "queued", {"message": "Queued: waiting for a worker"})
+
+    async def django(scope, receive, send) -> None:
+        # The view's part: the run made, its first event stored, and a worker already quick
+        # enough to have published the next one before the stream subscribes.
+        await _publish(run, 2, "routing", ROUTING)
+        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
+        body = json.dumps({**answer, "success": True, "events": [queued]}).encode()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    exchange = Exchange()
+    task = asyncio.create_task(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send))
+    await exchange.until(lambda: [e["seq"] for e in exchange.events()] == [1, 2])
+    assert await agroup_size(run.id) == 1  # subscribed, after the first event went out
+    await _publish(run, 3, "content", _content("Live."))
+    await _publish(run, 4, "done", DONE)
+    await asyncio.wait_for(task, 5)
+    assert exchange.status == 200
+    assert exchange.headers[b"x-trace-id"] == str(run.id).encode()
+    assert [e["seq"] for e in exchange.events()] == [1, 2, 3, 4]
+    assert exchange.events()[0] == queued
+    assert exchange.ended
 
 
 async def test_a_submit_sends_what_the_view_deferred_only_once_its_first_event_is_written(owner):
