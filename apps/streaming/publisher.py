@@ -169,16 +169,26 @@ class RunPublisher:
         self.flush()
         self._sender.drain(timeout)
 
-    def _emit(self, event_type: EventType, fields: Fields) -> Event:
+    def _emit(
+        self,
+        event_type: EventType,
+        fields: Fields,
+        *,
+        store: Callable[[RunEvent], None] | None = None,
+    ) -> Event:
         validate_event({"type": event_type.value, **fields}, envelope=False)
         self._seq += 1
-        stored = RunEvent.objects.create(
+        stored = RunEvent(
             run_id=self.run_id,
             seq=self._seq,
             type=event_type.value,
             payload=fields,
             created_at=timezone.now(),
         )
+        if store is None:
+            stored.save(force_insert=True)
+        else:  # the caller inserts it (with other rows, in one statement)
+            store(stored)
         wire = stored.to_wire(conversation_id=self.conversation_id)
         self._sender.send(run_group(self.run_id), {"type": "run.event", "event": wire})
         metrics.EVENTS_PUBLISHED.inc(type=event_type.value)
@@ -214,13 +224,18 @@ class _Held:
 QUEUED_MESSAGE = "Queued: waiting for a worker"
 
 
-def queued_event_store(
+def queued_event_row(
     *, run_id: uuid.UUID, conversation_id: uuid.UUID, sender: Sender | None = None
-) -> tuple[Event, Callable[[], None]]:
-    """Store a new run's first event (seq 1) in the caller's transaction; return it, and what
-    sends it, for the caller to call once that transaction has committed."""
+) -> tuple[RunEvent, Event, Callable[[], None]]:
+    """A new run's first event (`queued`, seq 1): the row, for the caller to insert with the
+    run's own rows in its transaction; the event as readers get it; and what sends it, for the
+    caller to call once that transaction has committed."""
     held = _Held(sender if sender is not None else get_bridge())
     publisher = RunPublisher(
         run_id=run_id, conversation_id=conversation_id, sender=held, after_seq=0
     )
-    return publisher.queued(message=QUEUED_MESSAGE), held.release
+    rows: list[RunEvent] = []
+    event = publisher._emit(
+        EventType.QUEUED, QueuedFields(message=QUEUED_MESSAGE), store=rows.append
+    )
+    return rows[0], event, held.release

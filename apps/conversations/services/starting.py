@@ -15,17 +15,18 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # callers catch it here
-from apps.conversations.budget import ensure_within_budget
+from apps.conversations.budget import ensure_within_budget, run_estimate
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
 from apps.core import logcontext, metrics
+from apps.core.db import insert_together
 from apps.core.deferred import after_answer
 from apps.core.text import short_title
 from apps.core.writing import WritingRequest
 from apps.files.errors import FileNotFound
 from apps.files.models import UploadedFile
 from apps.streaming.events import Event
-from apps.streaming.publisher import queued_event_store
+from apps.streaming.publisher import queued_event_row
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +83,25 @@ def run_submit(*, user: User, request: WritingRequest, conversation: Conversatio
     return run_submit_announced(user=user, request=request, conversation=conversation)[0]
 
 
-@transaction.atomic
 def run_submit_announced(
     *, user: User, request: WritingRequest, conversation: Conversation | None
 ) -> tuple[Run, Event]:
     """run_submit, and the run's first event (`queued`, seq 1) as stored: for a caller that
     answers with the run's stream, which can then write it without reading the log."""
     if conversation is None:
-        conversation = Conversation.objects.create(user=user, title=short_title(request.prompt))
-        return _start(conversation=conversation, request=request, new=True)
-    return _start(conversation=conversation, request=request)
+        # Inserted with the run's rows, in one statement (_start).
+        new = Conversation(user=user, title=short_title(request.prompt))
+        if (
+            not request.file_ids
+            and run_estimate(model=request.model, target_word_count=request.target_word_count) <= 0
+        ):
+            # Nothing to lock, read or attach: that one statement is a transaction of its own
+            # (BEGIN and COMMIT would be two more round trips on the path of every submission).
+            return _start(conversation=new, request=request, new=True)
+        with transaction.atomic():
+            return _start(conversation=new, request=request, new=True)
+    with transaction.atomic():
+        return _start(conversation=conversation, request=request)
 
 
 @transaction.atomic
@@ -120,8 +130,9 @@ def _start(
     new: bool = False,
 ) -> tuple[Run, Event]:
     """run_start's work, inside the caller's transaction (no savepoint of its own: a refusal
-    rolls the whole submission back). `new`: the conversation was created in this transaction,
-    so no one else can see it yet — nothing to lock, no run in progress, nothing to touch."""
+    rolls the whole submission back), or in none when it comes down to one statement. `new`:
+    the conversation is not saved yet (it is inserted here, with the run), so no one else can
+    see it — nothing to lock, no run in progress."""
     if not new:
         # Lock the conversation so two follow-ups sent at once cannot both start a run.
         Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
@@ -135,10 +146,8 @@ def _start(
         target_word_count=request.target_word_count,
         lock=lambda: User.objects.select_for_update().filter(pk=conversation.user_id).first(),
     )
-    message = Message.objects.create(
-        conversation=conversation, role=Message.Role.USER, content=request.prompt
-    )
-    run = Run.objects.create(
+    message = Message(conversation=conversation, role=Message.Role.USER, content=request.prompt)
+    run = Run(
         conversation=conversation,
         user_message=message,
         writeup_type=request.writeup_type,
@@ -148,14 +157,16 @@ def _start(
         model=request.model,
         regenerated_from=regenerates,
     )
+    # seq 1, stored with the run and sent once it commits, before the task is queued: a stream
+    # opened as soon as the POST answers has its first event without a worker.
+    queued_row, queued, announce = queued_event_row(run_id=run.id, conversation_id=conversation.id)
+    # One round trip for every new row: on the path of every submission (docs/streams.md).
+    insert_together(*([conversation] if new else []), message, run, queued_row)
     if request.file_ids:  # raises FileNotFound (rolling all of this back) for others' files
         files_attach(owner=conversation.user, conversation=conversation, file_ids=request.file_ids)
     if not new:
         conversation.save(update_fields=["updated_at"])
     logcontext.bind(run_id=run.id, trace_id=run.id)
-    # seq 1, stored in this transaction and sent once it commits, before the task is queued:
-    # a stream opened as soon as the POST answers has its first event without a worker.
-    queued, announce = queued_event_store(run_id=run.id, conversation_id=conversation.id)
 
     def committed() -> None:
         # A stream answering this POST writes `queued` first (apps.streaming.server), and only

@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from apps.conversations.budget import run_estimate
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.services import starting
 from apps.core.deferred import holding, run_held
@@ -155,15 +156,47 @@ def test_a_refused_task_leaves_the_run_queued_and_is_logged(monkeypatch, caplog)
     assert f"event=run_enqueue_failed run_id={REQUEST_RUN_ID}" in caplog.text
 
 
-def test_a_new_conversation_is_started_in_six_statements(
+def test_a_new_conversation_on_a_free_model_is_started_in_one_statement(
     user, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
-    """BEGIN, the conversation, the message, the run, its `queued` event, COMMIT (here, inside
-    the test's transaction: a savepoint and its release): a conversation made in this
-    transaction has nothing to lock, no run in progress, nothing to touch, and a free model reads
-    no spending."""
-    with django_capture_on_commit_callbacks(execute=False), django_assert_num_queries(6):
-        starting.run_submit(user=user, request=REQUEST, conversation=None)
+    """One statement inserting the conversation, the message, the run and its `queued` event,
+    and no transaction around it (no savepoint here, inside the test's): a new conversation has
+    nothing to lock, no run in progress, nothing to touch, and a free model reads no spending."""
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        django_assert_num_queries(1) as captured,
+    ):
+        run = starting.run_submit(user=user, request=REQUEST, conversation=None)
+    insert = captured.captured_queries[0]["sql"]
+    for table in ("conversations_conversation", "conversations_message", "conversations_run"):
+        assert f'INSERT INTO "{table}"' in insert
+    assert 'INSERT INTO "streaming_runevent"' in insert
+    stored = Run.objects.select_related("conversation", "user_message").get(pk=run.pk)
+    assert stored.conversation.user == user
+    assert stored.user_message.content == REQUEST.prompt
+    assert [(e.seq, e.type) for e in stored.events.all()] == [(1, "queued")]
+
+
+def test_a_new_conversation_on_a_paid_model_locks_the_writer_in_a_transaction(
+    user, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """A paid run reads the month's spending under a lock on the writer: the insert goes in the
+    same transaction (here a savepoint), or two runs started at once could both spend it."""
+    paid = WritingRequestFactory(model="gpt-4o-mini")
+    assert run_estimate(model=paid.model, target_word_count=paid.target_word_count) > 0
+    with (
+        django_capture_on_commit_callbacks(execute=False),
+        django_assert_num_queries(6) as captured,
+    ):
+        starting.run_submit(user=user, request=paid, conversation=None)
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert sql[0].startswith("SAVEPOINT")
+    assert "FOR UPDATE" in sql[1]
+    assert "accounts_user" in sql[1]
+    assert "conversations_run" in sql[2]
+    assert "conversations_run" in sql[3]
+    assert sql[4].startswith("WITH ")
+    assert sql[5].startswith("RELEASE SAVEPOINT")
 
 
 def test_a_follow_up_locks_its_conversation_and_checks_for_a_run_in_progress(
@@ -172,10 +205,15 @@ def test_a_follow_up_locks_its_conversation_and_checks_for_a_run_in_progress(
     run = RunFactory(conversation__user=user, status=Run.Status.SUCCEEDED)
     with (
         django_capture_on_commit_callbacks(execute=False),
-        django_assert_num_queries(8) as captured,
+        django_assert_num_queries(6) as captured,
     ):
         starting.run_start(conversation=run.conversation, request=REQUEST)
     sql = [q["sql"] for q in captured.captured_queries]
     assert "FOR UPDATE" in sql[1]
     assert "conversations_conversation" in sql[1]
     assert "conversations_run" in sql[2]  # the run in progress, if any
+    # The message, the run and its `queued` event in one statement; then the conversation's
+    # `updated_at`.
+    assert sql[3].startswith("WITH ")
+    assert '"streaming_runevent"' in sql[3]
+    assert sql[4].startswith('UPDATE "conversations_conversation"')
