@@ -127,7 +127,7 @@ def scholarly_search(
     reports.sort(key=lambda r: names.index(r.index))
     offline = not any(report.status == "completed" for report in reports)
     everything = [record for name in names for record in found.get(name, [])]
-    ranked = rank(dedupe(everything), request=" ".join(wanted))
+    ranked = rank(dedupe(everything), queries=wanted)
     candidates = ranked[: max(limit, int(limit * VERIFY_SLACK))]
     known = {r.doi: r for r in found.get(crossref.INDEX, []) if r.doi}
     checked = verify_records(candidates, known=known, sleep=sleep, deadline=deadline)
