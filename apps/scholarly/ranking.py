@@ -5,13 +5,15 @@ score = W_RELEVANCE · BM25(title + abstract) / best BM25
       + W_CITATIONS · log(1 + citations) / log(1 + most citations)
 
 Each part lies in 0..1, so the weights say what share of the score each part can contribute.
-A record whose relevance is under RELEVANCE_FLOOR is dropped whatever its age or fame.
+A record that is not on the subject of one of the queries (`on_subject`) is dropped whatever its
+score, age or fame.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 
@@ -24,12 +26,6 @@ W_RELEVANCE = 0.6
 W_RECENCY = 0.2
 W_CITATIONS = 0.2
 RECENCY_HORIZON_YEARS = 25  # a work this old or older gets no recency credit
-# Of the best match's BM25. An index answers a query's rarest word too: for "large language
-# models and the Turing test" Semantic Scholar returns nanotwin catalysts ("Turing-type") and
-# the Church-Turing principle, at 0.11-0.19 of the best, where the works on the subject score
-# 0.28 and up (tests/scholarly/fixtures/semantic_scholar_paper_search_turing.json). With no
-# floor, recency and citations lifted such works into the cited few.
-RELEVANCE_FLOOR = 0.25
 
 
 def dedupe(records: Iterable[Record]) -> list[Record]:
@@ -102,24 +98,22 @@ def merge(group: Sequence[Record]) -> Record:
 def rank(
     records: Sequence[Record], *, queries: Sequence[str], top: int | None = None
 ) -> list[Record]:
-    """`records` (already deduplicated) best first against `queries` (scored on all of them
-    together); at most `top`. A record must reach RELEVANCE_FLOOR on one query at least: a
-    revision's query asks for a facet of its own, whose works need not match the others."""
+    """`records` (already deduplicated) on the subject of one of `queries` at least, best first
+    (scored against all of them together); at most `top`."""
     if not records:
         return []
     query = tokens(" ".join(queries))
     corpus = [tokens(f"{r.title} {r.abstract}") or ["_"] for r in records]
-    bm25 = BM25Okapi(corpus)
-    relevance = list(bm25.get_scores(query)) if query else [0.0] * len(records)
+    relevance = list(BM25Okapi(corpus).get_scores(query)) if query else [0.0] * len(records)
     best = max(relevance)
-    relevant = _over_the_floor(bm25, [tokens(q) for q in queries], len(records))
+    asked = [words for words in (tokens(q) for q in queries) if words]
     this_year = datetime.date.today().year
     most_cited = max((r.citation_count or 0 for r in records), default=0)
     scored: list[tuple[float, int, Record]] = []
-    for i, (record, score_bm25) in enumerate(zip(records, relevance, strict=True)):
-        if query and not (relevant[i] and set(query) & set(corpus[i])):
+    for i, (record, bm25) in enumerate(zip(records, relevance, strict=True)):
+        if asked and not any(on_subject(corpus[i], words) for words in asked):
             continue
-        rel = score_bm25 / best if best > 0 else 0.0
+        rel = bm25 / best if best > 0 else 0.0
         age = this_year - record.year if record.year else RECENCY_HORIZON_YEARS
         recency = max(0.0, 1 - max(age, 0) / RECENCY_HORIZON_YEARS)
         cited = math.log1p(record.citation_count or 0) / math.log1p(most_cited) if most_cited else 0
@@ -130,20 +124,20 @@ def rank(
     return ranked[:top] if top is not None else ranked
 
 
-def _over_the_floor(bm25: BM25Okapi, queries: list[list[str]], count: int) -> list[bool]:
-    """Which records score at least RELEVANCE_FLOOR of the best on some query. A query whose
-    best score is not positive (every record holds all its words: BM25 gives them no weight)
-    cannot tell records apart, and lets every one through."""
-    keep = [False] * count
-    for query in queries:
-        if not query:
-            continue
-        scores = list(bm25.get_scores(query))
-        best = max(scores)
-        for i, score in enumerate(scores):
-            if best <= 0 or score >= RELEVANCE_FLOOR * best:
-                keep[i] = True
-    return keep if any(queries) else [True] * count
+def on_subject(words: Sequence[str], query: Sequence[str]) -> bool:
+    """Whether a work (the words of its title and abstract) is on a query's subject, not merely
+    sharing a word with it: two of the query's words side by side ("turing test", "language
+    model"), or more than half of its words. An index answers a query's rarest word too: for
+    "large language models and the Turing test" Semantic Scholar returns nanotwin catalysts
+    ("Turing-type") and the Church-Turing principle, and BM25 puts them among the works on the
+    subject (0.25-0.37 of the best, where works on the Turing test score 0.22-0.25), so no floor
+    on its score tells them apart."""
+    terms = set(query)
+    if len(terms) < 2:
+        return bool(terms & set(words))
+    if set(itertools.pairwise(query)) & set(itertools.pairwise(words)):
+        return True
+    return 2 * len(terms & set(words)) > len(terms)
 
 
 def _richness(record: Record) -> tuple[int, int]:
