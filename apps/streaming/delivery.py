@@ -136,6 +136,17 @@ class Connection:
             return
         self._keep(event)
 
+    def offer_many(self, events: list[Event]) -> None:
+        """Several events of the run, in order: whatever of them goes out live goes in one
+        write (the hub batches when it is behind: see RunHub)."""
+        writer = self.writer
+        writer.cork()
+        try:
+            for event in events:
+                self.offer(event)
+        finally:
+            writer.uncork()
+
     def resync(self) -> None:
         if self.state is State.DONE:
             return

@@ -42,6 +42,11 @@ class Writer(Protocol):
 
     def write(self, data: bytes) -> None: ...
 
+    def cork(self) -> None:
+        """Hold what is written until `uncork`, then send it in one go (a batch of events)."""
+
+    def uncork(self) -> None: ...
+
     async def drained(self) -> None:
         """Until the client reads again (or the connection is gone)."""
 
@@ -67,6 +72,13 @@ class _Flow:
     def _close(self) -> None:
         self.closed = True
         self._resume()
+
+    # Writers that cannot hold writes back write each at once.
+    def cork(self) -> None:
+        pass
+
+    def uncork(self) -> None:
+        pass
 
     async def drained(self) -> None:
         while self.paused and not self.closed:
@@ -96,6 +108,7 @@ class TwistedWriter(_Flow):
         if self._socket is not None:
             with contextlib.suppress(OSError):
                 self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, KERNEL_SEND_BUFFER)
+        self._corked: list[bytes] | None = None
         request.registerProducer(self, True)
 
     @classmethod
@@ -130,6 +143,23 @@ class TwistedWriter(_Flow):
             return
         if self._chunked:
             data = _chunk(data)
+        if self._corked is not None:
+            self._corked.append(data)
+            return
+        self._send(data)
+
+    def cork(self) -> None:
+        if self._corked is None:
+            self._corked = []
+
+    def uncork(self) -> None:
+        held, self._corked = self._corked, None
+        if held and not self.closed:
+            # One system call for the batch: its cost is the call, hardly the bytes.
+            self._send(held[0] if len(held) == 1 else b"".join(held))
+
+    def _send(self, data: bytes) -> None:
+        transport = self._transport
         if self._socket is not None and not transport._tempDataLen and not transport.dataBuffer:
             try:
                 sent = self._socket.send(data)

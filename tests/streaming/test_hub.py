@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import pytest
 from channels.layers import get_channel_layer
 
-from apps.streaming.events import run_group
+from apps.streaming import hub as hub_module
+from apps.streaming.events import Event, run_group
 from apps.streaming.hub import Item, Resync, get_hub
 from tests import live as tests_live
 from tests.live import agroup_size
@@ -131,3 +133,63 @@ async def test_after_redis_loses_the_groups_the_hub_joins_them_again(monkeypatch
     # Stopped while the fault is still patched in (the fixture would stop it after the patch
     # is undone, mid-receive).
     await asyncio.wait_for(hub.close(), 5)
+
+
+class Recording:
+    """A reader that records how it was offered events: one at a time, or in a batch."""
+
+    def __init__(self) -> None:
+        self.offers: list[list[int]] = []
+
+    def offer(self, event: Event) -> None:
+        self.offers.append([event["seq"]])
+
+    def offer_many(self, events: list[Event]) -> None:
+        self.offers.append([e["seq"] for e in events])
+
+    def resync(self) -> None:
+        pass
+
+
+def _stamped(seq: int, *, age: float) -> Event:
+    stored = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=age)
+    return {"run_id": RUN, "seq": seq, "timestamp": stored.isoformat()}  # type: ignore[return-value]
+
+
+async def test_a_hub_keeping_up_offers_each_event_at_once():
+    hub = get_hub()
+    reader = Recording()
+    await hub.attach(RUN, reader)
+    hub._arrived(_stamped(1, age=0.001))
+    hub._arrived(_stamped(2, age=0.001))
+    assert reader.offers == [[1], [2]]  # synchronously, no wait
+    await hub.detach(RUN, reader)
+
+
+async def test_a_hub_behind_offers_the_events_that_queued_meanwhile_in_one_batch():
+    """An event stored well before it arrives means the hub is behind: those queued after it
+    go with it, each reader taking the batch in one pass (and one write: test_delivery)."""
+    hub = get_hub()
+    reader = Recording()
+    await hub.attach(RUN, reader)
+    hub._arrived(_stamped(1, age=hub_module.BEHIND_SECONDS * 5))
+    hub._arrived(_stamped(2, age=0.001))
+    hub._arrived(_stamped(3, age=0.001))
+    assert reader.offers == []  # gathering
+    await asyncio.sleep(hub_module.GATHER_SECONDS * 4)
+    assert reader.offers == [[1, 2, 3]]
+    hub._arrived(_stamped(4, age=0.001))  # caught up: at once again
+    assert reader.offers == [[1, 2, 3], [4]]
+    await hub.detach(RUN, reader)
+
+
+async def test_events_behind_reach_readers_through_redis_in_order():
+    hub = get_hub()
+    queue = await hub.subscribe(RUN)
+    stale = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    for seq in range(1, 31):
+        event = {"run_id": RUN, "seq": seq, "timestamp": stale.isoformat()}
+        await get_channel_layer().group_send(run_group(RUN), {"type": "run.event", "event": event})
+    got = [_seq(await asyncio.wait_for(queue.get(), 2)) for _ in range(30)]
+    assert got == list(range(1, 31))
+    await hub.unsubscribe(RUN, queue)
