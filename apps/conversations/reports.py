@@ -106,6 +106,14 @@ class QualityView:
         return list(self.research.get("indexes", []))
 
     @property
+    def works_off_subject(self) -> int:
+        """How many works the indexes returned when none of them was on the request's subject
+        and nothing else was retrieved (0 otherwise): the writer is told why nothing is cited."""
+        if self.sources or self.scholarly_offline or not self.research.get("scholarly_enabled"):
+            return 0
+        return sum(int(index.get("sources_found") or 0) for index in self.indexes)
+
+    @property
     def rejected(self) -> list[dict[str, Any]]:
         return list(self.research.get("rejected", []))
 

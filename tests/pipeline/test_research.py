@@ -123,6 +123,22 @@ def test_with_every_index_down_the_run_succeeds_and_says_it_searched_nothing(
     assert "Written without scholarly search" in page
 
 
+def test_when_no_work_found_is_on_the_subject_the_page_says_why_nothing_is_cited(
+    user,
+    fake_llm_configured,
+    four_indexes,  # noqa: F811
+    auth_client,
+):
+    """The recorded answers are on open access, ecology, Turing tests and software testing:
+    none is on urban heat islands, though some share a word with the request."""
+    run = _run(user, prompt="Write an essay on how cities can reduce urban heat islands.")
+    assert run.quality_report["sources_retrieved"] == 0
+    assert "References" not in run.result_message.content  # type: ignore[union-attr]
+    page = auth_client.get(f"/conversations/{run.conversation_id}/").content.decode()
+    assert "Nothing to cite: the indexes returned" in page
+    assert "none of them on the subject of your request" in page
+
+
 def test_an_excluded_source_is_neither_cited_nor_listed_in_the_new_version(
     user,
     fake_llm_configured,
