@@ -123,6 +123,17 @@ def test_with_every_index_down_the_run_succeeds_and_says_it_searched_nothing(
     assert "Written without scholarly search" in page
 
 
+def test_an_offline_draft_from_found_works_says_it_quotes_them_not_the_writers_material(
+    user,
+    four_indexes,  # noqa: F811
+):
+    run = _run(user, model="offline")
+    body = run.result_message.content  # type: ignore[union-attr]
+    assert run.quality_report["sources_retrieved"] > 0
+    assert "quotes the passages of the works scholarly search found" in body
+    assert "your material" not in body.split("\n\n", 2)[1]
+
+
 def test_when_no_work_found_is_on_the_subject_the_page_says_why_nothing_is_cited(
     user,
     fake_llm_configured,

@@ -12,6 +12,9 @@ from apps.pipeline.steps import lengths, revising
 from apps.pipeline.steps.draft import Draft
 from apps.streaming.publisher import RunPublisher
 
+# Sources from the writer's own files and library; any other origin is a scholarly index.
+OWN_ORIGINS = frozenset({"upload", "library"})
+
 
 def header(state: PipelineState, provider_name: str, *, words: int) -> str:
     """The title, and for the offline provider a note that says what it is: with the length it
@@ -28,8 +31,7 @@ def header(state: PipelineState, provider_name: str, *, words: int) -> str:
     if provider_name == OFFLINE_MODEL and state.sources:
         lines += [
             f"*{kind}: {words:,} words (target {target:,}) in {sections} sections. Written "
-            "offline, without an AI model: each section quotes the passages of your material "
-            "most relevant to it, cited with their page or paragraph.*",
+            f"offline, without an AI model: each section quotes {_quoted(state)}.*",
             "",
         ]
     elif provider_name == OFFLINE_MODEL:
@@ -40,6 +42,26 @@ def header(state: PipelineState, provider_name: str, *, words: int) -> str:
             "",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _quoted(state: PipelineState) -> str:
+    """What the offline draft quotes: the writer's files (cited with their page or paragraph),
+    the works scholarly search found (their abstracts), or both."""
+    own = any(s.origin in OWN_ORIGINS for s in state.sources)
+    found = any(s.origin not in OWN_ORIGINS for s in state.sources)
+    if own and found:
+        return (
+            "the passages of your material and of the works scholarly search found most "
+            "relevant to it, cited (your files with their page or paragraph)"
+        )
+    if own:
+        return (
+            "the passages of your material most relevant to it, cited with their page or paragraph"
+        )
+    return (
+        "the passages of the works scholarly search found most relevant to it (their "
+        "abstracts), cited"
+    )
 
 
 def _provider(model: str) -> Provider:
