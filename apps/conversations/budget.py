@@ -28,6 +28,11 @@ def run_estimate(*, model: str, target_word_count: int) -> Decimal:
     return Decimal(str(estimate_run_cost(model=model, target_word_count=target_word_count)))
 
 
+def run_is_free(*, model: str, target_word_count: int) -> bool:
+    """A free model (offline, a local server) always fits: no lock, no spending read."""
+    return run_estimate(model=model, target_word_count=target_word_count) <= 0
+
+
 @dataclass(frozen=True)
 class BudgetStatus:
     budget: Decimal
@@ -80,9 +85,9 @@ def ensure_within_budget(
     """Refuse a run whose estimated cost does not fit in what is left of this month's budget.
     A free model (offline, a local server) always fits. `lock` is called first when the run
     costs anything: what keeps two runs started at once from both spending the same money."""
-    estimate = run_estimate(model=model, target_word_count=target_word_count)
-    if estimate <= 0:
+    if run_is_free(model=model, target_word_count=target_word_count):
         return
+    estimate = run_estimate(model=model, target_word_count=target_word_count)
     if lock is not None:
         lock()
     status = budget_status(user=user)

@@ -181,6 +181,8 @@ class RunHub:
         if run is None:
             return
         run.last_event_at = time.monotonic()
+        # One event (the usual case) is offered as such: corking each reader's writer for a
+        # batch of one would only add work to every delivery.
         event = events[0] if len(events) == 1 else None
         # A copy: a reader that finishes on this event leaves the set while we iterate.
         for reader in tuple(run.readers):

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.conversations.budget import BudgetExceeded as BudgetExceeded  # callers catch it here
-from apps.conversations.budget import ensure_within_budget, run_estimate
+from apps.conversations.budget import ensure_within_budget, run_is_free
 from apps.conversations.models import Conversation, Message, Run
 from apps.conversations.tasks import execute_run
 from apps.core import logcontext, metrics
@@ -91,9 +91,8 @@ def run_submit_announced(
     if conversation is None:
         # Inserted with the run's rows, in one statement (_start).
         new = Conversation(user=user, title=short_title(request.prompt))
-        if (
-            not request.file_ids
-            and run_estimate(model=request.model, target_word_count=request.target_word_count) <= 0
+        if not request.file_ids and run_is_free(
+            model=request.model, target_word_count=request.target_word_count
         ):
             # Nothing to lock, read or attach: that one statement is a transaction of its own
             # (BEGIN and COMMIT would be two more round trips on the path of every submission).
