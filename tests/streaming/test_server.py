@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 from typing import Any
 
 import pytest
@@ -454,12 +455,81 @@ async def test_a_submit_sends_what_the_view_deferred_only_once_its_first_event_i
 
     task = asyncio.create_task(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send))
     await exchange.until(lambda: [e["seq"] for e in exchange.events()] == [1])
+
+    async def sent() -> bool:
+        return bool(seen_when_sent)
+
+    await _eventually(sent)
     assert seen_when_sent == [[1]]  # sent after the first event was written, not before
     closing.set()
     await _publish(run, 2, "done", DONE)
     await asyncio.wait_for(task, 5)
     assert [e["seq"] for e in exchange.events()] == [1, 2]
     assert seen_when_sent == [[1]]  # once
+
+
+class SocketExchange(Exchange):
+    """An exchange whose bytes leave as a reactor's do (Twisted's, under Daphne): a send
+    buffers them, and they are written to the socket when the event loop finds it writable."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ours, self.client = socket.socketpair()
+        self.ours.setblocking(False)
+        self.client.setblocking(False)
+        self._buffered = bytearray()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await super().send(message)
+        if message["type"] == "http.response.body":
+            self._buffered += message.get("body", b"")
+            asyncio.get_running_loop().add_writer(self.ours, self._write)
+
+    def _write(self) -> None:
+        asyncio.get_running_loop().remove_writer(self.ours)
+        self.ours.send(bytes(self._buffered))
+        self._buffered.clear()
+
+    def received(self) -> bytes:
+        try:
+            return self.client.recv(65536)
+        except BlockingIOError:
+            return b""
+
+    def close(self) -> None:
+        asyncio.get_running_loop().remove_writer(self.ours)
+        self.ours.close()
+        self.client.close()
+
+
+async def test_a_submit_starts_what_the_view_deferred_once_its_first_event_is_on_the_socket(
+    owner,
+):
+    """The deferred work (a Celery publish, milliseconds in a thread holding the GIL) must not
+    hold back the bytes the writer is waiting for: it starts once they have reached the socket."""
+    run = await sync_to_async(RunFactory)(conversation__user=owner, status=Run.Status.QUEUED)
+    queued = await _store(run, 1, "queued", {"message": "Queued: waiting for a worker"})
+    exchange = SocketExchange()
+    on_socket_when_started: list[bytes] = []
+
+    def view() -> bytes:
+        after_answer(lambda: on_socket_when_started.append(exchange.received()))
+        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
+        return json.dumps({**answer, "success": True, "events": [queued]}).encode()
+
+    async def django(scope, receive, send) -> None:
+        body = await sync_to_async(view, thread_sensitive=False)()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    task = asyncio.create_task(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send))
+    try:
+        await exchange.until(lambda: bool(on_socket_when_started))
+        assert b'"type":"queued"' in on_socket_when_started[0]
+    finally:
+        exchange.hung_up.set()
+        await asyncio.wait_for(task, 5)
+        exchange.close()
 
 
 async def test_a_submit_answered_without_a_stream_still_sends_what_the_view_deferred():
