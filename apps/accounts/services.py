@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.db import transaction
+from django.db.models import F
+from django.db.models.query import RawQuerySet
 from django.utils import timezone
 
 from apps.accounts.models import ApiToken, User
@@ -42,37 +47,56 @@ def api_token_revoke(*, token: ApiToken) -> None:
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def _used_long_ago(token: ApiToken) -> bool:
-    last = token.last_used_at
-    return last is None or timezone.now() - last >= LAST_USED_RESOLUTION
+# Stands for the key hash while the ORM writes the token lookup's SQL (never a real hash: those
+# are 64 hex digits).
+_KEY_HASH = "\x00key_hash"
+
+
+@functools.cache
+def _token_lookup() -> tuple[str, tuple[Any, ...]]:
+    """The SQL of "the active user holding this unrevoked token", written by the ORM once a
+    process. Compiling the queryset on each request cost ~1 ms of the ~1.5 ms a token lookup
+    took (a POST to /api/chat and every stream connect make one), for the same SQL each time."""
+    query = (
+        User.objects.filter(
+            api_tokens__key_hash=_KEY_HASH,
+            api_tokens__revoked_at__isnull=True,
+            is_active=True,
+        )
+        .annotate(token_id=F("api_tokens__id"), token_last_used_at=F("api_tokens__last_used_at"))
+        .order_by()
+        .query
+    )
+    return query.sql_with_params()
+
+
+def _token_holder(secret: str) -> RawQuerySet[User]:
+    sql, params = _token_lookup()
+    key_hash = _hash(secret)
+    return User.objects.raw(sql, [key_hash if p == _KEY_HASH else p for p in params])
+
+
+def _used_long_ago(last_used_at: dt.datetime | None) -> bool:
+    return last_used_at is None or timezone.now() - last_used_at >= LAST_USED_RESOLUTION
 
 
 def api_token_authenticate(*, secret: str) -> User | None:
     """The active user a token belongs to, or None. Records when the token was last used (to
     the minute)."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    user = next(iter(_token_holder(secret)), None)
+    if user is None:
         return None
-    if _used_long_ago(token):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    if _used_long_ago(user.token_last_used_at):  # type: ignore[attr-defined]
+        ApiToken.objects.filter(pk=user.token_id).update(  # type: ignore[attr-defined]
+            last_used_at=timezone.now()
+        )
+    return user
 
 
 async def api_token_aauthenticate(*, secret: str) -> User | None:
-    token = (
-        await ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True, user__is_active=True)
-        .afirst()
-    )
-    if token is None:
-        return None
-    if _used_long_ago(token):
-        await ApiToken.objects.filter(pk=token.pk).aupdate(last_used_at=timezone.now())
-    return token.user
+    # Django's async ORM runs each query in a thread: this is one trip for the lookup and its
+    # write both.
+    return await sync_to_async(api_token_authenticate)(secret=secret)
 
 
 @transaction.atomic
