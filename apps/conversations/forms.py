@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models.query import EmptyQuerySet
 
 from apps.core.writing import AcademicLevel, CitationStyle, WriteupType, WritingRequest
 from apps.files.forms import FileChoiceField, MultipleFileField
@@ -67,6 +68,10 @@ class WritingRequestForm(forms.Form):
 
     def to_request(self) -> WritingRequest:
         data = self.cleaned_data
+        picked = data.get("attach")
+        # Nothing picked is Django's empty queryset (`none()`), and reading it compiles a query
+        # only to learn that it is empty: most of this method's time on every API submission.
+        files = () if picked is None or isinstance(picked, EmptyQuerySet) else picked
         return WritingRequest(
             prompt=data["prompt"],
             writeup_type=data["writeup_type"],
@@ -74,7 +79,7 @@ class WritingRequestForm(forms.Form):
             academic_level=data["academic_level"],
             target_word_count=data["target_word_count"],
             model=data["model"],
-            file_ids=tuple(f.id for f in data.get("attach") or ()),
+            file_ids=tuple(f.id for f in files),
         )
 
 
