@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
+from django.utils import timezone
 
 from apps.accounts.models import ApiToken
 from apps.accounts.services import (
+    LAST_USED_RESOLUTION,
     api_token_aauthenticate,
     api_token_authenticate,
     api_token_create,
@@ -28,6 +31,26 @@ def test_token_authenticates_its_owner_and_records_use(user):
     assert api_token_authenticate(secret=issued.secret) == user
     issued.token.refresh_from_db()
     assert issued.token.last_used_at is not None
+
+
+def test_token_use_is_written_at_most_once_a_minute_in_one_query_otherwise(
+    user, django_assert_num_queries
+):
+    issued = api_token_create(user=user, name="script")
+    other = api_token_create(user=user, name="laptop")
+    with django_assert_num_queries(2):  # the lookup, and the first use written
+        assert api_token_authenticate(secret=issued.secret) == user
+    with django_assert_num_queries(1):  # within the minute: the lookup alone
+        assert api_token_authenticate(secret=issued.secret) == user
+    ApiToken.objects.filter(pk=issued.token.pk).update(
+        last_used_at=timezone.now() - LAST_USED_RESOLUTION
+    )
+    with django_assert_num_queries(2):
+        assert api_token_authenticate(secret=issued.secret) == user
+    issued.token.refresh_from_db()
+    other.token.refresh_from_db()
+    assert timezone.now() - issued.token.last_used_at < dt.timedelta(seconds=5)
+    assert other.token.last_used_at is None  # another token of the same writer, untouched
 
 
 def test_revoked_or_unknown_token_authenticates_nobody(user):
