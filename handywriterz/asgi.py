@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import os
 import re
@@ -9,11 +11,13 @@ from typing import Any
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from channels.routing import ProtocolTypeRouter
-from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections, connections
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, ASGIRequest, get_script_prefix
+from django.db import connections
 from django.http import FileResponse, HttpRequest
 from django.http.response import HttpResponseBase
-from django.urls import get_resolver
+from django.urls import get_resolver, set_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "handywriterz.settings")
 # Set up the app registry first: everything below imports against it.
@@ -49,13 +53,66 @@ class OneTripHandler(ASGIHandler):
         finally:
             self._sensitive.append(executor)
 
+    async def handle(self, scope: Any, receive: Any, send: Any) -> None:
+        """Django's `handle` (5.2) but for one thing: `request_started` is sent from the thread
+        that serves the request (`_respond`), not from the thread-sensitive one. Its receivers
+        act on the thread they run in (Django's close the thread's stale database connections),
+        and that thread runs no view here: sent from there, the signal was a thread crossing on
+        every request's path that did nothing for it."""
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            assert error_response is not None
+            body_file.close()
+            await self.send_response(error_response, send)
+            await sync_to_async(error_response.close)()
+            return
+
+        async def process_request(request: HttpRequest, send: Any) -> HttpResponseBase:
+            response = await self.run_get_response(request)
+            with contextlib.suppress(asyncio.CancelledError):  # the client left mid-send
+                await self.send_response(response, send)
+            return response
+
+        # As Django does: listen for a disconnect while the response is made, and cancel what
+        # is still going when either ends.
+        listening = asyncio.create_task(self.listen_for_disconnect(receive))
+        processing = asyncio.create_task(process_request(request, send))
+        tasks: list[asyncio.Task[Any]] = [listening, processing]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in tasks:
+            if task.done():
+                try:
+                    task.result()
+                except RequestAborted:
+                    pass
+                except AssertionError:
+                    body_file.close()
+                    raise
+            else:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            response = processing.result()
+        except asyncio.CancelledError:
+            await signals.request_finished.asend(sender=self.__class__)
+        else:
+            await sync_to_async(response.close)()
+        body_file.close()
+
     async def run_get_response(self, request: HttpRequest) -> HttpResponseBase:
+        assert isinstance(request, ASGIRequest)
         respond = sync_to_async(self._respond, thread_sensitive=False, executor=self._threads)
         response: HttpResponseBase = await respond(request)
         return response
 
-    def _respond(self, request: HttpRequest) -> HttpResponseBase:
-        close_old_connections()
+    def _respond(self, request: ASGIRequest) -> HttpResponseBase:
+        signals.request_started.send(sender=self.__class__, scope=request.scope)
         try:
             response = self.get_response(request)
         finally:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from daphne.http_protocol import WebRequest
+from django.core import signals
 
 from handywriterz.asgi import OneTripHandler
 
@@ -82,6 +83,34 @@ async def test_requests_reuse_the_threads_django_runs_their_signals_in(monkeypat
     # thread is back to idle makes it start another (the stock handler: 40 starts here).
     assert all(name.startswith("django_") for name in started), started
     assert len(started) < app._threads._max_workers
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_request_started_is_sent_from_the_thread_that_serves_the_request(monkeypatch):
+    """Its receivers act on their own thread (Django's close its stale database connections):
+    sent from another, as Django's handler does, they were a thread crossing for nothing."""
+    app = OneTripHandler()
+    seen: list[tuple[str, str]] = []
+
+    def started(**kwargs: Any) -> None:
+        seen.append(("started", threading.current_thread().name))
+
+    get_response = app.get_response
+
+    def served(request: Any) -> Any:
+        seen.append(("served", threading.current_thread().name))
+        return get_response(request)
+
+    monkeypatch.setattr(app, "get_response", served)
+    signals.request_started.connect(started)
+    try:
+        assert await _get(app, "/health/live") == 200
+    finally:
+        signals.request_started.disconnect(started)
+    (first, started_in), (then, served_in) = seen
+    assert (first, then) == ("started", "served")
+    assert started_in == served_in
+    assert served_in.startswith("django_")
 
 
 async def test_only_http_is_handled():
