@@ -49,6 +49,7 @@ def test_token_use_is_written_at_most_once_a_minute_in_one_query_otherwise(
         assert api_token_authenticate(secret=issued.secret) == user
     issued.token.refresh_from_db()
     other.token.refresh_from_db()
+    assert issued.token.last_used_at is not None
     assert timezone.now() - issued.token.last_used_at < dt.timedelta(seconds=5)
     assert other.token.last_used_at is None  # another token of the same writer, untouched
 
