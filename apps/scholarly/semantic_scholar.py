@@ -28,6 +28,8 @@ FIELDS = ",".join(
         "authors",
         "journal",
         "publicationTypes",
+        # Its `type` says "conference" for proceedings S2 also types as "JournalArticle".
+        "publicationVenue",
     ]
 )
 _SPACED_DASH = re.compile(r"\s*-\s*")
@@ -67,6 +69,9 @@ def parse_paper(paper: dict[str, Any]) -> Record:
     # such a DOI could not be verified against S2. Dedup meets the arXiv record by arxiv_id.
     doi = normalise_doi(ids.get("DOI"))
     types = paper.get("publicationTypes") or []
+    at_conference = (
+        "Conference" in types or (paper.get("publicationVenue") or {}).get("type") == "conference"
+    )
     return Record(
         index=INDEX,
         index_id=str(paper.get("paperId", "")),
@@ -90,7 +95,7 @@ def parse_paper(paper: dict[str, Any]) -> Record:
             "article"
             if is_arxiv_only
             else "paper-conference"
-            if "Conference" in types
+            if at_conference
             else "article-journal"
         ),
         arxiv_id=arxiv_id,

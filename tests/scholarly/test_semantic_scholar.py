@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from apps.pipeline.citing import Citer
 from apps.scholarly import semantic_scholar
 from tests.scholarly.conftest import S2, fixture_json
 
@@ -28,6 +29,18 @@ def test_an_arxiv_paper_carries_its_arxiv_id_and_doi():
     assert (llm.container, llm.volume, llm.csl_type) == ("arXiv", "", "article")
     megatron = _records()[3]  # S2 gives no DOI: none is made up
     assert (megatron.doi, megatron.arxiv_id) == (None, "2201.11990")
+
+
+def test_a_paper_in_a_conferences_proceedings_is_a_conference_paper():
+    """S2 types the FAccT paper "JournalArticle" and "Book"; its venue says it is a conference,
+    and so must the reference (a journal article with no volume is printed as a preprint)."""
+    facct = next(r for r in _records() if r.doi == "10.1145/3715275.3732108")
+    assert facct.csl_type == "paper-conference"
+    assert facct.container.startswith("Proceedings of the 2025 ACM Conference on Fairness")
+    assert _records()[1].csl_type == "article-journal"  # PNAS: a journal
+    [(_, harvard)] = Citer(style="harvard", items=[facct.csl]).references([facct.key])
+    assert "[Preprint]" not in harvard
+    assert "*Proceedings of the 2025 ACM Conference on Fairness" in harvard
 
 
 def test_pages_lose_their_spaced_dash():
