@@ -28,9 +28,13 @@ def run_estimate(*, model: str, target_word_count: int) -> Decimal:
     return Decimal(str(estimate_run_cost(model=model, target_word_count=target_word_count)))
 
 
+def _free(estimate: Decimal) -> bool:
+    return estimate <= 0
+
+
 def run_is_free(*, model: str, target_word_count: int) -> bool:
     """A free model (offline, a local server) always fits: no lock, no spending read."""
-    return run_estimate(model=model, target_word_count=target_word_count) <= 0
+    return _free(run_estimate(model=model, target_word_count=target_word_count))
 
 
 @dataclass(frozen=True)
@@ -85,9 +89,9 @@ def ensure_within_budget(
     """Refuse a run whose estimated cost does not fit in what is left of this month's budget.
     A free model (offline, a local server) always fits. `lock` is called first when the run
     costs anything: what keeps two runs started at once from both spending the same money."""
-    if run_is_free(model=model, target_word_count=target_word_count):
-        return
     estimate = run_estimate(model=model, target_word_count=target_word_count)
+    if _free(estimate):
+        return
     if lock is not None:
         lock()
     status = budget_status(user=user)
