@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -403,6 +404,28 @@ SUBMIT_SCOPE = {
 }
 
 
+def _deferring_django(
+    run: Run, queued: Any, deferred: Callable[[], None], *, closing: asyncio.Event | None = None
+) -> Any:
+    """Django behind a submit: the view, in its thread, defers `deferred` (as the run's news and
+    task are deferred on commit) and answers with the run and its stored `queued` event; given
+    `closing`, the handler then waits for it, as Django's closing the response does."""
+
+    def view() -> bytes:
+        after_answer(deferred)
+        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
+        return json.dumps({**answer, "success": True, "events": [queued]}).encode()
+
+    async def django(scope, receive, send) -> None:
+        body = await sync_to_async(view, thread_sensitive=False)()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+        if closing is not None:
+            await closing.wait()
+
+    return django
+
+
 async def test_a_submit_answered_with_the_stream_writes_its_events_then_follows_the_log(owner):
     """POST with Accept: text/event-stream: the answer's events (the stored `queued`) go out
     before the stream subscribes; what was published before it did (seq 2, never seen live
@@ -442,17 +465,12 @@ async def test_a_submit_sends_what_the_view_deferred_only_once_its_first_event_i
     seen_when_sent: list[list[int]] = []
     closing = asyncio.Event()
 
-    def view() -> bytes:  # the view's thread: on commit it defers the news and the task
-        after_answer(lambda: seen_when_sent.append([e["seq"] for e in exchange.events()]))
-        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
-        return json.dumps({**answer, "success": True, "events": [queued]}).encode()
-
-    async def django(scope, receive, send) -> None:
-        body = await sync_to_async(view, thread_sensitive=False)()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": body})
-        await closing.wait()  # Django's handler closing the response, after the answer
-
+    django = _deferring_django(
+        run,
+        queued,
+        lambda: seen_when_sent.append([e["seq"] for e in exchange.events()]),
+        closing=closing,
+    )
     task = asyncio.create_task(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send))
     await exchange.until(lambda: [e["seq"] for e in exchange.events()] == [1])
 
@@ -512,16 +530,9 @@ async def test_a_submit_starts_what_the_view_deferred_once_its_first_event_is_on
     exchange = SocketExchange()
     on_socket_when_started: list[bytes] = []
 
-    def view() -> bytes:
-        after_answer(lambda: on_socket_when_started.append(exchange.received()))
-        answer = {"trace_id": str(run.id), "conversation_id": str(run.conversation_id)}
-        return json.dumps({**answer, "success": True, "events": [queued]}).encode()
-
-    async def django(scope, receive, send) -> None:
-        body = await sync_to_async(view, thread_sensitive=False)()
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": body})
-
+    django = _deferring_django(
+        run, queued, lambda: on_socket_when_started.append(exchange.received())
+    )
     task = asyncio.create_task(_submit_app(django)(SUBMIT_SCOPE, exchange.receive, exchange.send))
     try:
         await exchange.until(lambda: bool(on_socket_when_started))
